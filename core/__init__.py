@@ -1,0 +1,1 @@
+"""syncdeck core: everything that is not drawing. Never imports textual."""

@@ -1,0 +1,121 @@
+"""The one async API through which the console and the CLI read data and act.
+
+The console (tui/) uses nothing else from core: no SQL, no HTTP. Every method returns models or
+keyset pages of models; errors a user can act on are UserError with a message and a hint.
+Actions (run now, cancel, retry failed, test connection...) are added here as the engine lands.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from .models import (
+    ApiCall,
+    Connector,
+    ConnectorTiles,
+    Entity,
+    LogEvent,
+    Run,
+    SearchHit,
+    Service,
+    Step,
+    StepInstance,
+    Tiles,
+)
+from .store import Page, PruneReport, Store, open_store
+
+
+class ConsoleAPI:
+    def __init__(self, store: Store, *, read_only: bool = False) -> None:
+        self.store = store
+        self.read_only = read_only
+
+    @classmethod
+    async def open(
+        cls,
+        db: str | os.PathLike[str] | None = None,
+        *,
+        create: bool = False,
+        read_only: bool = False,
+    ) -> ConsoleAPI:
+        return cls(await open_store(db, create=create), read_only=read_only)
+
+    async def close(self) -> None:
+        await self.store.close()
+
+    @property
+    def db_path(self) -> str:
+        return str(self.store.path)
+
+    # ---- reads -------------------------------------------------------------------------------
+
+    async def connectors(self) -> list[Connector]:
+        return await self.store.list_connectors()
+
+    async def services(self) -> list[Service]:
+        return await self.store.list_services()
+
+    async def tiles(self, *, connector: str | None = None, service: str | None = None) -> Tiles:
+        return await self.store.tiles(connector=connector, service=service)
+
+    async def connector_tiles(self) -> list[ConnectorTiles]:
+        return await self.store.connector_tiles()
+
+    async def runs(self, **filters: Any) -> Page[Run]:
+        return await self.store.list_runs(**filters)
+
+    async def run(self, run_id: int) -> Run:
+        return await self.store.get_run(run_id)
+
+    async def steps(self, run_id: int, **paging: Any) -> Page[Step]:
+        return await self.store.list_steps(run_id, **paging)
+
+    async def step(self, step_id: int) -> Step:
+        return await self.store.get_step(step_id)
+
+    async def instances(self, step_id: int, **paging: Any) -> Page[StepInstance]:
+        return await self.store.list_instances(step_id, **paging)
+
+    async def instance(self, instance_id: int) -> StepInstance:
+        return await self.store.get_instance(instance_id)
+
+    async def entities(self, step_id: int, **filters: Any) -> Page[Entity]:
+        return await self.store.list_entities(step_id, **filters)
+
+    async def entity(self, entity_id: int) -> Entity:
+        return await self.store.get_entity(entity_id)
+
+    async def calls(self, **filters: Any) -> Page[ApiCall]:
+        return await self.store.list_calls(**filters)
+
+    async def call(self, call_id: int) -> ApiCall:
+        return await self.store.get_call(call_id)
+
+    async def logs(self, **filters: Any) -> Page[LogEvent]:
+        return await self.store.list_logs(**filters)
+
+    async def log(self, event_id: int) -> LogEvent:
+        return await self.store.get_log(event_id)
+
+    async def count_new_logs(self, after_id: int, **filters: Any) -> int:
+        return await self.store.count_logs_after(after_id, **filters)
+
+    async def search_id(self, value: str, **scope: Any) -> Page[SearchHit]:
+        return await self.store.search_id(value, **scope)
+
+    async def search_steps(self, run_id: int, value: str) -> list[Step]:
+        return await self.store.search_steps(run_id, value)
+
+    async def changed_since(self, token: int | None) -> tuple[bool, int]:
+        """(changed?, new token). One tiny query: PRAGMA data_version on the reader."""
+        version = await self.store.data_version()
+        return (token is None or version != token), version
+
+    async def info(self) -> dict[str, object]:
+        return await self.store.info()
+
+    # ---- maintenance -------------------------------------------------------------------------
+
+    async def prune(self, **options: Any) -> PruneReport:
+        return await self.store.prune(**options)

@@ -1,0 +1,25 @@
+"""Errors a user can act on: a message in their words and the next step."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Bad input or a state the user can fix. The CLI prints it on one line and exits 2."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}".strip()
+
+
+class StoreError(UserError):
+    """The store file is missing, unreadable, locked, corrupt or from a newer syncdeck."""
+
+
+class NotFound(UserError):
+    """An id or a name that is not in the store."""

@@ -1,0 +1,153 @@
+"""Opening the store: where the file lives, pragmas, migrations and the errors a user can fix."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import aiosqlite
+import platformdirs
+
+from ..errors import StoreError
+from .schema import LATEST, MIGRATIONS
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("SYNCDECK_DB")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir("syncdeck", appauthor=False)) / "syncdeck.db"
+
+
+def resolve_db_path(path: str | os.PathLike[str] | None) -> Path:
+    return Path(path).expanduser() if path else default_db_path()
+
+
+def _missing_message(path: Path) -> StoreError:
+    return StoreError(
+        f"No store at {path}.",
+        "Create one with `syncdeck demo --seed-only` or `syncdeck config import FILE`, "
+        "or point --db / SYNCDECK_DB at an existing store.",
+    )
+
+
+def translate_error(exc: Exception, path: Path) -> StoreError:
+    """Turn sqlite3's wording into the user's: what is wrong and what to do."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return StoreError(
+            f"The store {path} is locked by another process.",
+            "Wait for it to finish (a long prune or import), or stop it, then try again.",
+        )
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return StoreError(
+            f"The store {path} is not a readable syncdeck database (it may be corrupt).",
+            "Restore it from a backup, or move it aside and start a new store.",
+        )
+    if "unable to open" in text or "readonly" in text or "permission" in text:
+        return StoreError(
+            f"Cannot open the store {path}: {exc}.",
+            "Check that the file and its folder exist and that you may read and write them.",
+        )
+    if "disk" in text and "full" in text:
+        return StoreError(f"The disk holding {path} is full.", "Free some space, then retry.")
+    return StoreError(f"The store {path} could not be used: {exc}.", "Check the file, then retry.")
+
+
+async def open_connection(
+    path: Path, *, create: bool, readonly: bool = False
+) -> aiosqlite.Connection:
+    """Open, configure and migrate one connection. Raises StoreError in the user's words."""
+    if not create and not path.exists():
+        raise _missing_message(path)
+    if path.exists() and not os.access(path, os.R_OK):
+        raise StoreError(
+            f"Cannot read the store {path}: permission denied.",
+            f"Ask its owner, or run `chmod u+rw {path}` if it is yours.",
+        )
+    if create:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"Cannot create the folder for the store {path}: {exc.strerror}.",
+                "Choose another path with --db.",
+            ) from None
+    try:
+        conn = await aiosqlite.connect(
+            str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+    except sqlite3.Error as exc:
+        raise translate_error(exc, path) from None
+    try:
+        conn.row_factory = sqlite3.Row
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = (await (await conn.execute("PRAGMA user_version")).fetchone())[0]
+        if version > LATEST:
+            raise StoreError(
+                f"The store {path} was written by a newer syncdeck (schema {version}; "
+                f"this one knows {LATEST}).",
+                "Upgrade syncdeck (pip install -U syncdeck), or use another store with --db.",
+            )
+        if not readonly:
+            mode = (await (await conn.execute("PRAGMA journal_mode = WAL")).fetchone())[0]
+            if mode.lower() != "wal":
+                raise StoreError(
+                    f"The store {path} cannot use WAL mode (got {mode}).",
+                    "Keep the store on a local disk, not a network filesystem.",
+                )
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute("PRAGMA foreign_keys = OFF")
+        await conn.execute("PRAGMA temp_store = MEMORY")
+        await conn.execute("PRAGMA cache_size = -65536")
+        if version < LATEST:
+            if readonly:
+                raise StoreError(
+                    f"The store {path} has an older schema ({version}) and needs an upgrade.",
+                    "Run any syncdeck command without --read-only once to upgrade it in place.",
+                )
+            await migrate(conn, version)
+    except StoreError:
+        await conn.close()
+        raise
+    except sqlite3.Error as exc:
+        await conn.close()
+        raise translate_error(exc, path) from None
+    return conn
+
+
+async def migrate(conn: aiosqlite.Connection, current: int, target: int = LATEST) -> None:
+    """Upgrade in place, one version per transaction, without losing a row."""
+    for version in range(current + 1, target + 1):
+        script = MIGRATIONS[version - 1]
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-check under the write lock: another process may have migrated meanwhile.
+            now_at = (await (await conn.execute("PRAGMA user_version")).fetchone())[0]
+            if now_at >= version:
+                await conn.execute("ROLLBACK")
+                continue
+            for statement in _statements(script):
+                await conn.execute(statement)
+            await conn.execute(f"PRAGMA user_version = {version}")
+            await conn.execute("COMMIT")
+        except BaseException:
+            await conn.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements, keeping trigger bodies whole."""
+    out: list[str] = []
+    buf = ""
+    for line in script.strip().splitlines():
+        buf += line + "\n"
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out

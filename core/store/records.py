@@ -1,0 +1,103 @@
+"""Plain rows the engine hands to the store on its hot path (no pydantic there)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class CallRow:
+    run_id: int
+    method: str
+    url: str
+    started_at: float
+    step_id: int | None = None
+    instance_id: int | None = None
+    entity_id: int | None = None
+    connector_id: int | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    status_code: int | None = None
+    duration_ms: int | None = None
+    attempt: int = 1
+    error: str = ""
+    request_headers: dict[str, str] = field(default_factory=dict)
+    response_headers: dict[str, str] = field(default_factory=dict)
+    request_body: str | None = None
+    response_body: str | None = None
+
+
+@dataclass(slots=True)
+class EntityRow:
+    step_id: int
+    run_id: int
+    external_id: str
+    action: str
+    status: str
+    created_at: float
+    instance_id: int | None = None
+    internal_id: str | None = None
+    reason: str = ""
+    calls: list[CallRow] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class LogRow:
+    ts: float
+    level: str
+    kind: str
+    title: str
+    details: str = ""
+    connector_id: int | None = None
+    service_id: int | None = None
+    run_id: int | None = None
+    step_id: int | None = None
+    entity_id: int | None = None
+    code: str | None = None
+
+
+@dataclass(slots=True)
+class IdMapRow:
+    service_id: int
+    stream: str
+    external_id: str
+    internal_id: str | None
+    payload_hash: str | None
+    pending: bool = False
+
+
+@dataclass(slots=True)
+class Counts:
+    """Increments to a run's or a step's counters, applied in the same transaction."""
+
+    pulled: int = 0
+    pushed: int = 0
+    processed: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    failed: int = 0
+    errors: int = 0
+
+
+@dataclass
+class Batch:
+    """Everything one page (or one batch of pushes) produced, committed together."""
+
+    entities: list[EntityRow] = field(default_factory=list)
+    calls: list[CallRow] = field(default_factory=list)  # calls not tied to an entity
+    logs: list[LogRow] = field(default_factory=list)
+    id_map: list[IdMapRow] = field(default_factory=list)
+    run_id: int | None = None
+    run_counts: Counts | None = None
+    step_id: int | None = None
+    step_counts: Counts | None = None
+    stream_state: tuple[int, str, str | None] | None = None  # service_id, stream, cursor
+
+    def __len__(self) -> int:
+        return (
+            len(self.entities)
+            + sum(len(e.calls) for e in self.entities)
+            + len(self.calls)
+            + len(self.logs)
+        )

@@ -1,0 +1,206 @@
+"""sqlite3.Row -> models. The only place that knows column names and model fields both."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+
+from ..models import (
+    ApiCall,
+    Connector,
+    Entity,
+    LogEvent,
+    Run,
+    Service,
+    Step,
+    StepInstance,
+    ValueMapping,
+)
+from ..timeutil import to_dt
+
+RUN_SELECT = """
+SELECT r.*, s.name AS service, src.name AS source, dst.name AS destination
+FROM runs r
+LEFT JOIN services s ON s.id = r.service_id
+LEFT JOIN connectors src ON src.id = s.source_id
+LEFT JOIN connectors dst ON dst.id = s.destination_id
+"""
+
+LOG_SELECT = """
+SELECT l.*, c.name AS connector, s.name AS service
+FROM log_events l
+LEFT JOIN connectors c ON c.id = l.connector_id
+LEFT JOIN services s ON s.id = l.service_id
+"""
+
+CALL_SELECT = """
+SELECT a.*, c.name AS connector, p.request_body, p.response_body, p.compressed
+FROM api_calls a
+LEFT JOIN connectors c ON c.id = a.connector_id
+LEFT JOIN payloads p ON p.call_id = a.id
+"""
+
+
+def connector(r: sqlite3.Row, last_synced: float | None = None) -> Connector:
+    return Connector(
+        id=r["id"],
+        name=r["name"],
+        preset=r["preset"],
+        base_url=r["base_url"],
+        status=r["status"],
+        status_detail=r["status_detail"],
+        tested_at=to_dt(r["tested_at"]),
+        last_synced_at=to_dt(last_synced),
+        enabled=bool(r["enabled"]),
+    )
+
+
+def service(r: sqlite3.Row) -> Service:
+    cfg = json.loads(r["config_json"] or "{}")
+    return Service(
+        id=r["id"],
+        name=r["name"],
+        source=r["source"],
+        destination=r["destination"],
+        schedule=r["schedule"],
+        enabled=bool(r["enabled"]),
+        cooldown_minutes=r["cooldown_minutes"],
+        capture_payloads=bool(r["capture_payloads"]),
+        streams=[s.get("name", "") for s in cfg.get("streams", [])],
+    )
+
+
+def run(r: sqlite3.Row) -> Run:
+    return Run(
+        id=r["id"],
+        service_id=r["service_id"],
+        service=r["service"] or "(deleted service)",
+        source=r["source"] or "",
+        destination=r["destination"] or "",
+        sync_type=r["sync_type"],
+        trigger=r["trigger"],
+        status=r["status"],
+        started_at=to_dt(r["started_at"]),
+        finished_at=to_dt(r["finished_at"]),
+        pulled=r["pulled"],
+        pushed=r["pushed"],
+        created=r["created"],
+        updated=r["updated"],
+        skipped=r["skipped"],
+        failed=r["failed"],
+        errors=r["errors"],
+        message=r["message"],
+        retry_of=r["retry_of"],
+    )
+
+
+def step(r: sqlite3.Row) -> Step:
+    return Step(
+        id=r["id"],
+        run_id=r["run_id"],
+        stream=r["stream"],
+        status=r["status"],
+        started_at=to_dt(r["started_at"]),
+        finished_at=to_dt(r["finished_at"]),
+        processed=r["processed"],
+        created=r["created"],
+        updated=r["updated"],
+        skipped=r["skipped"],
+        failed=r["failed"],
+        rate_limited=bool(r["rate_limited"]),
+        message=r["message"],
+    )
+
+
+def instance(r: sqlite3.Row) -> StepInstance:
+    return StepInstance(
+        id=r["id"],
+        step_id=r["step_id"],
+        run_id=r["run_id"],
+        page=r["page"],
+        method=r["method"],
+        url=r["url"],
+        cursor=r["cursor"],
+        records=r["records"],
+        retries=r["retries"],
+        headroom=r["headroom"],
+        status_code=r["status_code"],
+        duration_ms=r["duration_ms"],
+        started_at=to_dt(r["started_at"]),
+    )
+
+
+def entity(r: sqlite3.Row) -> Entity:
+    return Entity(
+        id=r["id"],
+        step_id=r["step_id"],
+        run_id=r["run_id"],
+        instance_id=r["instance_id"],
+        external_id=r["external_id"],
+        internal_id=r["internal_id"],
+        action=r["action"],
+        status=r["status"],
+        reason=r["reason"],
+        created_at=to_dt(r["created_at"]),
+    )
+
+
+def unpack_body(body: bytes | str | None, compressed: int | None) -> str | None:
+    """Payloads older than 7 days are zlib-compressed in place; read them back the same."""
+    if body is None:
+        return None
+    if compressed and isinstance(body, bytes | bytearray):
+        body = zlib.decompress(body)
+    if isinstance(body, bytes | bytearray):
+        return body.decode("utf-8", errors="replace")
+    return body
+
+
+def api_call(r: sqlite3.Row) -> ApiCall:
+    return ApiCall(
+        id=r["id"],
+        run_id=r["run_id"],
+        step_id=r["step_id"],
+        instance_id=r["instance_id"],
+        entity_id=r["entity_id"],
+        connector=r["connector"] or "",
+        method=r["method"],
+        url=r["url"],
+        params=json.loads(r["params_json"] or "{}"),
+        status_code=r["status_code"],
+        duration_ms=r["duration_ms"],
+        attempt=r["attempt"],
+        error=r["error"],
+        started_at=to_dt(r["started_at"]),
+        request_headers=json.loads(r["request_headers_json"] or "{}"),
+        response_headers=json.loads(r["response_headers_json"] or "{}"),
+        request_body=unpack_body(r["request_body"], r["compressed"]),
+        response_body=unpack_body(r["response_body"], r["compressed"]),
+    )
+
+
+def log_event(r: sqlite3.Row) -> LogEvent:
+    return LogEvent(
+        id=r["id"],
+        ts=to_dt(r["ts"]),
+        level=r["level"],
+        kind=r["kind"],
+        title=r["title"],
+        details=r["details"],
+        connector=r["connector"],
+        service=r["service"],
+        run_id=r["run_id"],
+        step_id=r["step_id"],
+        entity_id=r["entity_id"],
+        code=r["code"],
+    )
+
+
+def value_mapping(r: sqlite3.Row) -> ValueMapping:
+    return ValueMapping(
+        lookup=r["lookup"],
+        source_value=r["source_value"],
+        destination_value=r["destination_value"],
+        status=r["status"],
+    )

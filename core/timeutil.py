@@ -1,0 +1,98 @@
+"""Times: the store keeps REAL unix seconds (UTC); people read local time and "3 min ago"."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime, timedelta
+
+from .errors import UserError
+
+_SPAN = re.compile(r"^\s*(\d+)\s*(s|m|min|h|d|w)\s*$", re.IGNORECASE)
+_UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def now() -> float:
+    return time.time()
+
+
+def to_dt(ts: float | None) -> datetime | None:
+    return None if ts is None else datetime.fromtimestamp(ts, UTC)
+
+
+def to_ts(dt: datetime) -> float:
+    if dt.tzinfo is None:
+        dt = dt.astimezone()
+    return dt.timestamp()
+
+
+def parse_span(text: str) -> float:
+    """'24h' -> seconds. Raises UserError with the accepted forms."""
+    m = _SPAN.match(text or "")
+    if not m:
+        raise UserError(
+            f"'{text}' is not a time span.",
+            "Use a number and a unit, for example 30m, 24h, 7d or 2w.",
+        )
+    return int(m.group(1)) * _UNITS[m.group(2).lower()]
+
+
+def parse_since(text: str, *, reference: float | None = None) -> float:
+    """A span ('24h') back from now, or a local date/time ('2026-11-20', '2026-11-20 14:00')."""
+    ref = now() if reference is None else reference
+    if _SPAN.match(text or ""):
+        return ref - parse_span(text)
+    try:
+        dt = datetime.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        raise UserError(
+            f"'{text}' is not a time span or a date.",
+            "Use a span such as 24h or 7d, or a date such as 2026-11-20 or '2026-11-20 14:00'.",
+        ) from None
+    return to_ts(dt)
+
+
+def local_minute(ts: float | datetime | None) -> str:
+    """YYYY-MM-DD HH:MM in the local time zone, as the seeds' grids show it."""
+    if ts is None:
+        return ""
+    dt = ts if isinstance(ts, datetime) else datetime.fromtimestamp(ts, UTC)
+    return dt.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def local_zone_name() -> str:
+    return datetime.now().astimezone().tzname() or "local"
+
+
+def relative(ts: float | datetime | None, *, reference: float | None = None) -> str:
+    """'just now', '3 min ago', '2 h ago', '4 days ago'."""
+    if ts is None:
+        return "never"
+    value = ts.timestamp() if isinstance(ts, datetime) else ts
+    delta = (now() if reference is None else reference) - value
+    if delta < 0:
+        delta = -delta
+        suffix = "from now"
+    else:
+        suffix = "ago"
+    if delta < 45:
+        return "just now"
+    minutes = delta / 60
+    if minutes < 60:
+        return f"{round(minutes)} min {suffix}"
+    hours = minutes / 60
+    if hours < 24:
+        return f"{round(hours)} h {suffix}"
+    days = hours / 24
+    return f"{round(days)} day{'s' if round(days) != 1 else ''} {suffix}"
+
+
+def duration(ms: int | None) -> str:
+    if ms is None:
+        return ""
+    if ms < 1000:
+        return f"{ms}ms"
+    seconds = ms / 1000
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    return str(timedelta(seconds=int(seconds)))
