@@ -1,0 +1,388 @@
+"""The TOML configuration: connectors and services, validated by pydantic.
+
+The vocabulary follows dlt's rest_api source (client, auth, paginator, data_selector). Every model
+forbids unknown keys; `load_config` turns any problem into one UserError that names the file, the
+key path and the fix. Secrets are `env:NAME` references, resolved at run time only (`resolve`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import UserError
+
+ENV_PREFIX = "env:"
+_METHOD_PATH = re.compile(r"^(GET|POST|PUT|PATCH|DELETE)\s+(\S+)$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+# ---- auth -------------------------------------------------------------------------------------
+
+
+class NoAuth(_Model):
+    type: Literal["none"] = "none"
+
+
+class BearerAuth(_Model):
+    type: Literal["bearer"]
+    token: str
+
+
+class ApiKeyAuth(_Model):
+    type: Literal["api_key"]
+    name: str = "X-API-Key"
+    api_key: str
+    location: Literal["header", "query"] = "header"
+
+
+class BasicAuth(_Model):
+    type: Literal["http_basic"]
+    username: str
+    password: str = ""
+
+
+AuthConfig = Annotated[NoAuth | BearerAuth | ApiKeyAuth | BasicAuth, Field(discriminator="type")]
+SECRET_FIELDS = {"token", "api_key", "password", "client_secret", "refresh_token"}
+
+
+class RateLimit(_Model):
+    requests_per_second: float | None = Field(default=None, gt=0)
+    concurrency: int = Field(default=4, ge=1, le=64)
+    burst: int | None = Field(default=None, ge=1)
+
+
+class RetryConfig(_Model):
+    attempts: int = Field(default=5, ge=1, le=20)
+    backoff_base: float = Field(default=0.5, ge=0)
+    backoff_max: float = Field(default=30.0, ge=0)
+    retry_after_max: float = Field(default=120.0, ge=0)
+
+
+class ConnectorConfig(_Model):
+    base_url: str = ""
+    preset: str | None = None
+    auth: AuthConfig = Field(default_factory=NoAuth)
+    headers: dict[str, str] = Field(default_factory=dict)
+    rate_limit: RateLimit = Field(default_factory=RateLimit)
+    retry: RetryConfig = Field(default_factory=RetryConfig)
+    timeout: float = Field(default=30.0, gt=0)
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if v and not re.match(r"^https?://", v):
+            raise ValueError("base_url must start with http:// or https://")
+        return v.rstrip("/")
+
+    @model_validator(mode="after")
+    def _needs_base(self) -> ConnectorConfig:
+        if not self.base_url and not self.preset:
+            raise ValueError("a connector needs base_url (or a preset that sets it)")
+        return self
+
+
+# ---- paginators -------------------------------------------------------------------------------
+
+
+class _Paginator(_Model):
+    max_pages: int = Field(default=10_000, ge=1)
+    stop_on_empty: bool = True
+    has_more_path: str | None = None
+
+
+class SinglePage(_Paginator):
+    type: Literal["single_page"]
+
+
+class PageNumber(_Paginator):
+    type: Literal["page_number"]
+    page_param: str = "page"
+    base_page: int = 1
+    total_path: str | None = None  # total number of pages in the body
+
+
+class Offset(_Paginator):
+    type: Literal["offset"]
+    limit: int = Field(ge=1)
+    offset_param: str = "offset"
+    limit_param: str = "limit"
+    total_path: str | None = None  # total number of records in the body
+
+
+class Cursor(_Paginator):
+    type: Literal["cursor"]
+    cursor_path: str  # where the next token is in the body
+    cursor_param: str = "cursor"
+
+
+class JsonLink(_Paginator):
+    type: Literal["json_link"]
+    next_url_path: str
+
+
+class HeaderLink(_Paginator):
+    type: Literal["header_link"]
+    rel: str = "next"
+
+
+PaginatorConfig = Annotated[
+    SinglePage | PageNumber | Offset | Cursor | JsonLink | HeaderLink, Field(discriminator="type")
+]
+PAGINATOR_TYPES = ("single_page", "page_number", "offset", "cursor", "json_link", "header_link")
+
+
+# ---- streams ----------------------------------------------------------------------------------
+
+
+class Pull(_Model):
+    path: str
+    method: Literal["GET", "POST"] = "GET"
+    params: dict[str, Any] = Field(default_factory=dict)
+    json_body: dict[str, Any] | None = Field(default=None, alias="json")
+    headers: dict[str, str] = Field(default_factory=dict)
+    data_selector: str | None = None
+    paginator: PaginatorConfig = Field(default_factory=lambda: SinglePage(type="single_page"))
+
+
+def parse_endpoint(text: str) -> tuple[str, str]:
+    """'POST /accounts' -> ('POST', '/accounts')."""
+    m = _METHOD_PATH.match(text.strip())
+    if not m:
+        raise ValueError(f"'{text}' is not 'METHOD /path' (for example 'POST /accounts')")
+    return m.group(1), m.group(2)
+
+
+class Push(_Model):
+    create: str
+    update: str | None = None
+    delete: str | None = None
+    find: str | None = None  # 'GET /accounts?source_id={key}': reconcile after a crash
+    find_selector: str | None = None
+    id_path: str = "id"
+    concurrency: int | None = Field(default=None, ge=1, le=64)
+
+    @field_validator("create", "update", "delete", "find")
+    @classmethod
+    def _endpoint(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_endpoint(v)
+        return v
+
+
+TransformSpec = str | dict[str, Any]
+
+
+class FieldSpec(_Model):
+    from_: str | list[str] | None = Field(default=None, alias="from")
+    value: Any = None  # a constant instead of `from`
+    transforms: list[TransformSpec] = Field(default_factory=list)
+    lookup: str | None = None
+    default: Any = None
+    required: bool = False
+
+    @field_validator("transforms")
+    @classmethod
+    def _known(cls, v: list[TransformSpec]) -> list[TransformSpec]:
+        from .mapping.transforms import check_spec
+
+        for spec in v:
+            check_spec(spec)
+        return v
+
+
+class Incremental(_Model):
+    cursor_path: str
+    start_param: str
+    initial_value: str | None = None
+
+
+class StreamConfig(_Model):
+    name: str
+    key: str = "id"
+    pull: Pull
+    push: Push | None = None
+    fields: dict[str, FieldSpec] = Field(default_factory=dict)
+    incremental: Incremental | None = None
+
+
+class ServiceConfig(_Model):
+    source: str
+    destination: str
+    schedule: str | None = None
+    cooldown_minutes: int = Field(default=60, ge=0)
+    enabled: bool = True
+    capture_payloads: bool = False
+    streams: list[StreamConfig] = Field(min_length=1)
+    lookups: dict[str, dict[str, str]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ServiceConfig:
+        seen: set[str] = set()
+        for s in self.streams:
+            if s.name in seen:
+                raise ValueError(f"two streams are named '{s.name}'; stream names must differ")
+            seen.add(s.name)
+            for dest, f in s.fields.items():
+                if f.lookup and f.lookup not in self.lookups:
+                    raise ValueError(
+                        f"field {dest} of stream {s.name} uses lookup '{f.lookup}', which is not "
+                        f"declared; add a [services.<name>.lookups.{f.lookup}] table"
+                    )
+        return self
+
+
+class SyncConfig(_Model):
+    connectors: dict[str, ConnectorConfig] = Field(default_factory=dict)
+    services: dict[str, ServiceConfig] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _references(self) -> SyncConfig:
+        for name, svc in self.services.items():
+            for role in ("source", "destination"):
+                ref = getattr(svc, role)
+                if ref not in self.connectors:
+                    known = ", ".join(sorted(self.connectors)) or "none"
+                    raise ValueError(
+                        f"service {name} names {role} '{ref}', which is not a connector "
+                        f"(known: {known})"
+                    )
+        return self
+
+
+# ---- loading, errors, secrets -----------------------------------------------------------------
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in PAGINATOR_TYPES or part in ("none", "bearer", "api_key", "http_basic"):
+            continue  # pydantic's discriminator tag, not a key the user wrote
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _fix(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return "Remove the key or check its spelling."
+    if kind == "missing":
+        return "Add the key."
+    if kind == "union_tag_invalid":
+        return f"Use one of: {err['ctx']['expected_tags']}."
+    if kind == "union_tag_not_found":
+        return 'Add type = "..." naming which kind it is.'
+    return "Correct the value."
+
+
+def validation_error(exc: ValidationError, source: str) -> UserError:
+    err = exc.errors()[0]
+    where = _loc(err["loc"])
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        msg = "unknown key"
+    elif err["type"] == "missing":
+        msg = "required key is missing"
+    elif err["type"] == "union_tag_invalid":
+        msg = f"unknown type '{err['ctx']['tag']}'"
+    elif err["type"] == "union_tag_not_found":
+        msg = "type is missing"
+    more = len(exc.errors()) - 1
+    extra = f" ({more} more problem{'s' if more > 1 else ''} after this one)" if more else ""
+    return UserError(f"{source}: {where or 'top level'}: {msg}{extra}.", _fix(err))
+
+
+def parse_config(text: str, source: str = "config") -> SyncConfig:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(
+            f"{source}: not valid TOML: {exc}.", "Fix the syntax at that line and column."
+        ) from None
+    return config_from_dict(data, source)
+
+
+def config_from_dict(data: dict[str, Any], source: str = "config") -> SyncConfig:
+    try:
+        return SyncConfig.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc, source) from None
+
+
+def load_config(path: str | os.PathLike[str]) -> tuple[SyncConfig, str]:
+    """Read and validate a TOML file. Returns the model and the raw text."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"No config file at {p}.", "Check the path.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"Cannot read {p}: {exc}.", "Check the file and its permissions.") from None
+    return parse_config(text, str(p)), text
+
+
+def env_refs(cfg: SyncConfig) -> list[tuple[str, str]]:
+    """(key path, variable name) of every `env:NAME` value in the connectors."""
+    out: list[tuple[str, str]] = []
+    for cname, conn in cfg.connectors.items():
+        for key, value in conn.auth.model_dump().items():
+            if isinstance(value, str) and value.startswith(ENV_PREFIX):
+                out.append((f"connectors.{cname}.auth.{key}", value[len(ENV_PREFIX) :]))
+        for key, value in conn.headers.items():
+            if value.startswith(ENV_PREFIX):
+                out.append((f"connectors.{cname}.headers.{key}", value[len(ENV_PREFIX) :]))
+    return out
+
+
+def check_secrets(cfg: SyncConfig, source: str, environ: dict[str, str] | None = None) -> None:
+    """Secrets must be env: references, and the variables must be set."""
+    env = os.environ if environ is None else environ
+    for cname, conn in cfg.connectors.items():
+        for key, value in conn.auth.model_dump().items():
+            if key in SECRET_FIELDS and value and not str(value).startswith(ENV_PREFIX):
+                var = f"{cname.upper()}_{key.upper()}"
+                raise UserError(
+                    f"{source}: connectors.{cname}.auth.{key}: a secret written in the file.",
+                    f'Write {key} = "env:{var}" and export {var}; secrets are never stored.',
+                )
+    for where, var in env_refs(cfg):
+        if not env.get(var):
+            raise UserError(
+                f"{source}: {where}: the environment variable {var} is not set.",
+                f"Export {var} (for example `export {var}=...`) and try again.",
+            )
+
+
+def resolve(value: str, where: str = "", environ: dict[str, str] | None = None) -> str:
+    """`env:NAME` -> the variable's value (run time only); anything else unchanged."""
+    if not value.startswith(ENV_PREFIX):
+        return value
+    env = os.environ if environ is None else environ
+    var = value[len(ENV_PREFIX) :]
+    got = env.get(var)
+    if not got:
+        raise UserError(
+            f"{where or 'config'}: the environment variable {var} is not set.",
+            f"Export {var} (for example `export {var}=...`) and try again.",
+        )
+    return got
+
+
+def connector_dict(conn: ConnectorConfig) -> dict[str, Any]:
+    """What the store keeps for a connector (env: references, never values)."""
+    return conn.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def service_dict(svc: ServiceConfig) -> dict[str, Any]:
+    return svc.model_dump(mode="json", by_alias=True, exclude_none=True)
