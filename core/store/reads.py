@@ -255,11 +255,14 @@ class Reads:
         action: str | None = None,
         status: str | None = None,
         external_id: str | None = None,
+        instance_id: int | None = None,
         limit: int = 50,
         after: int | None = None,
         before: int | None = None,
     ) -> Page[Entity]:
         where = Where().add("e.step_id = ?", step_id)
+        if instance_id is not None:
+            where.add("e.instance_id = ?", instance_id)
         if action:
             where.add("e.action = ?", action)
         if status:
