@@ -1,0 +1,249 @@
+"""The HTTP client of one connector: auth, budget, retries with backoff, one row per attempt.
+
+Retries 429, 5xx, timeouts and connection errors with exponential backoff and jitter, honours
+Retry-After (seconds or an HTTP date), stops after `retry.attempts`. Every attempt becomes its
+own CallRow (redacted) in `Exchange.calls`; the engine attaches them to its run, step and page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json as jsonlib
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from ..config import ConnectorConfig
+from ..store.records import CallRow
+from ..text import clean
+from .auth import Auth, build_auth, static_headers
+from .ratelimit import RateLimiter
+from .redact import Redactor
+
+RETRY_STATUS = {429, 500, 502, 503, 504, 520, 521, 522, 523, 524, 529}
+
+
+class ResponseError(Exception):
+    """A response the engine cannot use (not JSON, no data selector...): a reason in words."""
+
+
+@dataclass(slots=True)
+class Exchange:
+    """The outcome of one logical request after all its attempts."""
+
+    method: str
+    url: str  # redacted
+    response: httpx.Response | None = None
+    calls: list[CallRow] = field(default_factory=list)
+    error: str = ""
+    retries: int = 0
+    rate_limited: bool = False
+    duration_ms: int = 0
+
+    @property
+    def status(self) -> int | None:
+        return None if self.response is None else self.response.status_code
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and self.response is not None
+
+    def json(self) -> Any:
+        if self.response is None:
+            raise ResponseError(self.error or "no response")
+        try:
+            return self.response.json()
+        except (ValueError, UnicodeDecodeError):
+            ctype = self.response.headers.get("content-type", "unknown")
+            raise ResponseError(
+                f"the response of {self.method} {self.url} is not JSON (content-type {ctype})"
+            ) from None
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+class Client:
+    """One connector's httpx.AsyncClient with its auth, redactor, budget and retry rules."""
+
+    def __init__(
+        self,
+        name: str,
+        cfg: ConnectorConfig,
+        *,
+        connector_id: int | None = None,
+        environ: dict[str, str] | None = None,
+        auth: Auth | None = None,
+        limiter: RateLimiter | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        rng: Callable[[], float] = random.random,
+        capture_limit: int | None = None,
+    ) -> None:
+        self.name = name
+        self.cfg = cfg
+        self.connector_id = connector_id
+        self.base_url = cfg.base_url
+        self.auth = auth or build_auth(name, cfg, environ)
+        headers, header_secrets = static_headers(name, cfg, environ)
+        self.redactor = Redactor([*self.auth.secrets, *header_secrets])
+        rl = cfg.rate_limit
+        self.limiter = limiter or RateLimiter(rl.requests_per_second, rl.concurrency, rl.burst)
+        self._sleep = sleep
+        self._rng = rng
+        self.capture_limit = capture_limit  # None: bodies are not stored
+        self.http = httpx.AsyncClient(
+            headers=headers,
+            timeout=cfg.timeout,
+            transport=transport,
+            limits=httpx.Limits(
+                max_connections=max(rl.concurrency, 1) * 2,
+                max_keepalive_connections=max(rl.concurrency, 1) * 2,
+            ),
+            follow_redirects=True,
+        )
+        self.requests = 0
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    def url_for(self, path_or_url: str) -> str:
+        if path_or_url.startswith(("http://", "https://")):
+            return path_or_url
+        return self.base_url + ("" if path_or_url.startswith("/") else "/") + path_or_url
+
+    def backoff(self, attempt: int) -> float:
+        r = self.cfg.retry
+        delay = min(r.backoff_max, r.backoff_base * (2 ** (attempt - 1)))
+        return delay / 2 + self._rng() * delay / 2
+
+    def _body(self, text: str | None) -> str | None:
+        if self.capture_limit is None or text is None:
+            return None
+        return self.redactor.text(text[: self.capture_limit])
+
+    async def request(
+        self,
+        method: str,
+        path_or_url: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> Exchange:
+        url = self.url_for(path_or_url)
+        retry = self.cfg.retry
+        ex = Exchange(method=method, url=self.redactor.url(url))
+        t_all = time.perf_counter()
+        refreshed = False
+        attempt = 0
+        while True:
+            attempt += 1
+            await self.auth.prepare(self)
+            merged = {**self.auth.params, **(params or {})} or None
+            req_headers = {**self.auth.headers, **(headers or {})}
+            started = time.time()
+            t0 = time.perf_counter()
+            resp: httpx.Response | None = None
+            error = ""
+            async with self.limiter.slot():
+                self.requests += 1
+                try:
+                    resp = await self.http.request(
+                        method, url, params=merged, json=json, headers=req_headers
+                    )
+                except httpx.TimeoutException:
+                    error = f"timed out after {self.cfg.timeout:g}s"
+                except httpx.TransportError as exc:
+                    error = _transport_words(url, exc)
+            elapsed = int((time.perf_counter() - t0) * 1000)
+            call = CallRow(
+                run_id=0,
+                method=method,
+                url=self.redactor.url(str(resp.request.url) if resp is not None else url),
+                started_at=started,
+                connector_id=self.connector_id,
+                params=self.redactor.params(merged),
+                duration_ms=elapsed,
+                attempt=attempt,
+                request_headers=self.redactor.headers(req_headers),
+            )
+            if json is not None and self.capture_limit is not None:
+                call.request_body = self._body(jsonlib.dumps(json, ensure_ascii=False))
+            wait: float | None = None
+            if resp is not None:
+                call.status_code = resp.status_code
+                call.response_headers = self.redactor.headers(resp.headers)
+                call.response_body = self._body(resp.text)
+                ex.response = resp
+                status = resp.status_code
+                if status < 400:
+                    ex.calls.append(call)
+                    break
+                error = self._status_words(resp)
+                if status in RETRY_STATUS:
+                    after = parse_retry_after(resp.headers.get("retry-after"))
+                    if after is not None:
+                        wait = min(after, retry.retry_after_max)
+                    if status == 429:
+                        ex.rate_limited = True
+                        wait = wait if wait is not None else self.backoff(attempt)
+                        self.limiter.pause(wait)
+                elif status == 401 and not refreshed and await self.auth.refresh(self):
+                    refreshed = True
+                    call.error = error
+                    ex.calls.append(call)
+                    ex.retries += 1
+                    continue
+                else:
+                    call.error = error
+                    ex.calls.append(call)
+                    ex.error = error
+                    break
+            call.error = error
+            ex.calls.append(call)
+            if attempt >= retry.attempts:
+                ex.error = f"{error} (gave up after {attempt} attempts)" if attempt > 1 else error
+                break
+            ex.retries += 1
+            await self._sleep(wait if wait is not None else self.backoff(attempt))
+        ex.duration_ms = int((time.perf_counter() - t_all) * 1000)
+        return ex
+
+    def _status_words(self, resp: httpx.Response) -> str:
+        reason = resp.reason_phrase or ""
+        body = ""
+        try:
+            body = resp.text
+        except (UnicodeDecodeError, httpx.ResponseNotRead):
+            body = ""
+        snippet = clean(self.redactor.text(body), 200, single_line=True)
+        return f"HTTP {resp.status_code} {reason}".strip() + (f": {snippet}" if snippet else "")
+
+
+def _transport_words(url: str, exc: Exception) -> str:
+    host = urlsplit(url).netloc
+    if isinstance(exc, httpx.ConnectError):
+        return f"could not connect to {host} ({clean(str(exc), 120, single_line=True)})"
+    return f"connection to {host} failed: {clean(str(exc) or type(exc).__name__, 120)}"
