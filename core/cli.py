@@ -1,0 +1,131 @@
+"""The `syncdeck` command: headless commands for scripts and cron; the console when asked.
+
+Adding a command group (one line here)
+--------------------------------------
+Write a module under core/commands/ with
+
+    from .base import command
+
+    def register(subparsers) -> None:
+        p = command(subparsers, "worker", handler, help="...", store="create")
+        p.add_argument(...)
+
+    async def handler(args, api: ConsoleAPI) -> int | None: ...
+
+and add its dotted name to COMMAND_MODULES below. `command()` adds --db, --read-only, --no-mouse
+and (unless formats=False) --json / --csv to the subcommand. `store=` says how `api` is opened:
+"read" (default) opens an existing store and a missing one is an error, "create" may create it,
+"none" passes api=None. Raise core.errors.UserError(message, hint) for anything the user can fix:
+main() prints it as one line on stderr and exits 2. A handler that wants the console opened after
+it finishes sets `args.then_console = "<db path>"`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import os
+import sqlite3
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from .errors import UserError
+from .store.db import resolve_db_path, translate_error
+
+COMMAND_MODULES: list[str] = [
+    "core.commands.reads",
+    "core.commands.maintenance",
+    "core.commands.demo",
+]
+
+PROG = "syncdeck"
+EXIT_USER = 2
+EXIT_INTERRUPTED = 130
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line with the next step, exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        message = " ".join(message.split()).rstrip(".")
+        raise UserError(f"{self.prog.removeprefix(PROG + ' ')}: {message}." if self.prog != PROG
+                        else f"{message}.", f"See `{self.prog} --help`.")  # fmt: skip
+
+
+def build_parser() -> ArgumentParser:
+    from .commands.base import add_global_flags
+
+    parser = ArgumentParser(
+        prog=PROG,
+        description="A terminal console and engine for integration syncs. "
+        "Without a command, opens the console.",
+    )
+    add_global_flags(parser, sub=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+async def _dispatch(args: argparse.Namespace) -> int:
+    from .console_api import ConsoleAPI
+
+    mode = getattr(args, "store_mode", "read")
+    if mode == "none":
+        return int(await args.handler(args, None) or 0)
+    api = await ConsoleAPI.open(args.db, create=mode == "create", read_only=args.read_only)
+    try:
+        return int(await args.handler(args, api) or 0)
+    finally:
+        await api.close()
+
+
+def open_console(args: argparse.Namespace, db: str | None) -> int:
+    try:
+        from tui.app import run_console
+    except ModuleNotFoundError as exc:
+        if exc.name and (exc.name == "tui" or exc.name.startswith("tui.")):
+            raise UserError(
+                "The console is not part of this build yet.",
+                "Use the headless commands: `syncdeck --help`.",
+            ) from None
+        raise
+    return int(run_console(db=db, read_only=args.read_only, mouse=not args.no_mouse) or 0)
+
+
+def _fail(error: UserError) -> int:
+    text = " ".join(str(error).split())
+    sys.stderr.write(f"{PROG}: {text}\n")
+    return EXIT_USER
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args: Any = None
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            return open_console(args, args.db)
+        code = asyncio.run(_dispatch(args))
+        then = getattr(args, "then_console", None)
+        if then:
+            return open_console(args, then)
+        return code
+    except UserError as exc:
+        return _fail(exc)
+    except sqlite3.Error as exc:  # a store that goes bad mid-command (locked, corrupt, full)
+        return _fail(translate_error(exc, resolve_db_path(getattr(args, "db", None))))
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `syncdeck logs | head`: the reader left; that is fine
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except OSError:
+            pass
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Headless command groups; each module has register(subparsers). See core/cli.py."""

@@ -1,0 +1,90 @@
+"""`syncdeck demo`: seed 30 days of demo history, then open the console on it.
+
+Without --db the demo lives in its own file (the user data folder's demo.db), never in the
+user's store; SYNCDECK_DB is deliberately not used here. A store given with --db must be new or
+empty: demo history is never mixed into real history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from ..errors import UserError
+from ..store import open_store
+from .base import command, positive_int
+
+
+def demo_db_path() -> Path:
+    return Path(platformdirs.user_data_dir("syncdeck", appauthor=False)) / "demo.db"
+
+
+def _remove_store_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+async def _has_history(path: Path) -> bool:
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    async with await open_store(path, create=False) as store:
+        info = await store.info()
+    rows = info["rows"]
+    assert isinstance(rows, dict)
+    return any(rows.get(t, 0) for t in ("connectors", "runs", "log_events"))
+
+
+async def seed(path: Path, *, scale: int, seed_value: int, own_file: bool) -> dict:
+    try:
+        from ..demo.history import seed_history
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("core.demo"):
+            raise UserError(
+                "The demo history generator is not part of this build.",
+                "Update syncdeck, or point the headless commands at a store with --db.",
+            ) from None
+        raise
+    if own_file:
+        _remove_store_files(path)  # the demo file is ours: start it afresh every time
+    elif await _has_history(path):
+        raise UserError(
+            f"The store {path} already holds history; demo data is never mixed into it.",
+            "Choose a new file with --db, or leave --db out to use the demo store.",
+        )
+    async with await open_store(path, create=True) as store:
+        return await seed_history(store, scale=scale, seed=seed_value)
+
+
+async def demo(args: argparse.Namespace, api: Any) -> int:
+    if args.read_only:
+        raise UserError("demo writes a demo store, and --read-only forbids writing.",
+                        "Run it without --read-only.")  # fmt: skip
+    own_file = not args.db
+    path = demo_db_path() if own_file else Path(args.db).expanduser()
+    if args.seed_only:
+        print(f"Seeding demo history into {path} (scale {args.scale}, seed {args.seed})...",
+              file=sys.stderr)  # fmt: skip
+    summary = await seed(path, scale=args.scale, seed_value=args.seed, own_file=own_file)
+    if args.seed_only:
+        width = max((len(str(k)) for k in summary), default=0)
+        for key, value in summary.items():
+            print(f"{str(key).ljust(width)}  {value}")
+        print(f"Store: {path}\nNext: syncdeck runs --db {path}")
+        return 0
+    args.then_console = str(path)  # cli.main opens the console once the event loop is closed
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    p = command(
+        subparsers, "demo", demo, help="seed 30 days of demo history and open the console",
+        store="none", formats=False,
+    )  # fmt: skip
+    p.add_argument("--seed-only", action="store_true", help="only fill the store, then exit")
+    p.add_argument("--scale", type=positive_int, default=1, metavar="N",
+                   help="grow the history N times (benchmarks)")  # fmt: skip
+    p.add_argument("--seed", type=int, default=7, metavar="S", help="random seed (default 7)")
