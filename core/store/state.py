@@ -54,6 +54,10 @@ class State:
                     (service_id, stream),
                 )
 
+    async def cancel_requested(self, run_id: int) -> bool:
+        """Whether someone asked this run to stop (checked by the engine between pages)."""
+        return bool(await self._scalar("SELECT cancel_requested FROM runs WHERE id = ?", (run_id,)))
+
     async def latest_config_file(self) -> str | None:
         return await self._scalar("SELECT toml FROM config_files ORDER BY id DESC LIMIT 1")
 
