@@ -63,6 +63,11 @@ async def open_connection(
     """Open, configure and migrate one connection. Raises StoreError in the user's words."""
     if not create and not path.exists():
         raise _missing_message(path)
+    if not create and path.is_file() and path.stat().st_size == 0:
+        raise StoreError(
+            f"The store {path} is an empty file, not a syncdeck store.",
+            "Create one with `syncdeck demo --seed-only`, or point --db at an existing store.",
+        )
     if path.exists() and not os.access(path, os.R_OK):
         raise StoreError(
             f"Cannot read the store {path}: permission denied.",
@@ -86,6 +91,13 @@ async def open_connection(
         conn.row_factory = sqlite3.Row
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = (await (await conn.execute("PRAGMA user_version")).fetchone())[0]
+        if version == 0 and (
+            await (await conn.execute("SELECT 1 FROM sqlite_master LIMIT 1")).fetchone()
+        ):
+            raise StoreError(
+                f"The file {path} is an SQLite database but not a syncdeck store.",
+                "Point --db at a syncdeck store, or at a new file to start one.",
+            )
         if version > LATEST:
             raise StoreError(
                 f"The store {path} was written by a newer syncdeck (schema {version}; "
