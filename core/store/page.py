@@ -23,12 +23,18 @@ class Page(Generic[T]):
     @property
     def next_key(self) -> int | None:
         """Pass as `after` to get the next page."""
-        return getattr(self.items[-1], "id", None) if self.items and self.has_next else None
+        return _key(self.items[-1]) if self.items and self.has_next else None
 
     @property
     def prev_key(self) -> int | None:
         """Pass as `before` to get the previous page."""
-        return getattr(self.items[0], "id", None) if self.items and self.has_prev else None
+        return _key(self.items[0]) if self.items and self.has_prev else None
+
+
+def _key(item: object) -> int | None:
+    """The keyset key of a row: its id; a search hit is keyed on its entity's id."""
+    key = getattr(item, "id", None)
+    return getattr(item, "entity_id", None) if key is None else key
 
 
 @dataclass

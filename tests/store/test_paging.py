@@ -161,7 +161,7 @@ async def test_logs_paging_and_filters(seeded_store: Store, seeded_db) -> None:
     assert cw.total == 50 and {e.connector for e in cw.items} == {"ConnectWise"}
     assert (await seeded_store.list_logs(service="hubspot-to-xero")).total == 0
     assert (await seeded_store.list_logs(run_id=s.big_run)).total == s.logs
-    since = s.reference - 10 * DAY
+    since = s.reference - 10 * DAY + 3600  # not on an event: datetimes round to a microsecond
     recent = await seeded_store.list_logs(since=since, limit=1000)
     assert recent.total == sum(1 for e in every.items if e.ts.timestamp() >= since) > 0
     errors_text = await seeded_store.list_logs(level="ERROR", text="Agreement")
