@@ -1,0 +1,132 @@
+"""The syncdeck console: the App, its screens registry, global keys, and `run_console`."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from core.console_api import ConsoleAPI
+from core.errors import UserError
+
+from .screens.help import HelpScreen
+from .screens.logs import LogsScreen
+from .views.base import Scope
+
+# name -> factory(app) for every screen reachable by one key; more screens register here.
+SCREENS_REGISTRY: dict[str, Callable[[SyncdeckApp], Screen]] = {
+    "logs": lambda app: LogsScreen(
+        app.api, scope=app.scope, root=app.root, interval=app.interval, clock=app.clock
+    ),
+}
+
+
+class SyncdeckApp(App[int]):
+    TITLE = "syncdeck"
+    CSS_PATH = ["styles/app.tcss", "styles/logs.tcss"]
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette"),
+    ]
+
+    def __init__(
+        self,
+        db: str | None = None,
+        *,
+        read_only: bool = False,
+        connector: str | None = None,
+        service: str | None = None,
+        root: str = "logs",
+        interval: float = 5.0,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        super().__init__()
+        self.db = db
+        self.read_only = read_only
+        self.scope = Scope(connector=connector, service=service)
+        self.root = root
+        self.interval = interval
+        self.clock = clock
+        self.api: ConsoleAPI | None = None
+        self.error: UserError | None = None
+
+    async def on_mount(self) -> None:
+        try:
+            self.api = await ConsoleAPI.open(self.db, read_only=self.read_only)
+            if self.scope.connector or self.scope.service:
+                await self.api.tiles(**self.scope.as_kwargs())  # unknown names fail here
+        except UserError as exc:
+            self.error = exc
+            self.exit(2)
+            return
+        for name, factory in SCREENS_REGISTRY.items():
+            self.install_screen(factory(self), name)
+        await self.push_screen("logs")
+
+    async def on_unmount(self) -> None:
+        if self.api is not None:
+            await self.api.close()
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen.__class__.__name__, self.keys_of_screen()))
+
+    def keys_of_screen(self) -> list[tuple[str, str]]:
+        """Every key active on the current screen (focused widget, screen, app)."""
+        seen: dict[str, str] = {}
+        for active in self.active_bindings.values():
+            binding = active.binding
+            label = binding.key_display or self.get_key_display(binding)
+            description = binding.description or binding.action.replace("_", " ")
+            seen.setdefault(label, description)
+        return sorted(seen.items(), key=lambda kv: kv[1].lower())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        done: set[str] = set()
+        for binding in [*screen.BINDINGS, *self.BINDINGS]:
+            if not isinstance(binding, Binding) or binding.action in done:
+                continue
+            if binding.action in ("command_palette", "quit"):
+                continue
+            done.add(binding.action)
+            target = screen if binding in screen.BINDINGS else self
+            title = binding.description or binding.action
+            keys = binding.key.replace(",", " or ")
+            yield SystemCommand(title, f"key: {keys}", partial(target.run_action, binding.action))
+
+
+def run_console(
+    db: str | None = None,
+    *,
+    read_only: bool = False,
+    mouse: bool = True,
+    connector: str | None = None,
+    service: str | None = None,
+) -> int:
+    """Open the console on the store at `db` (default store when None). Returns an exit code."""
+    app = SyncdeckApp(db, read_only=read_only, connector=connector, service=service)
+
+    def _hangup(*_: Any) -> None:  # the SSH session went away: do not spin on a dead terminal
+        app.exit(1)
+
+    try:
+        signal.signal(signal.SIGHUP, lambda *a: app.call_from_thread(_hangup))
+    except (ValueError, AttributeError):  # not the main thread, or no SIGHUP on this platform
+        pass
+    code = app.run(mouse=mouse)
+    if app.error is not None:
+        print(f"syncdeck: {app.error.message}", file=sys.stderr)
+        if app.error.hint:
+            print(app.error.hint, file=sys.stderr)
+        return app.error.exit_code
+    return int(code or 0)

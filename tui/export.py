@@ -1,0 +1,79 @@
+"""CSV export of the current view: every page with the same filters, written off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import os
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from core.errors import UserError
+from core.text import clean
+
+from .views.base import Query
+
+EXPORT_PAGE = 1000
+_FORMULA = ("=", "+", "-", "@")
+
+
+def default_path(kind: str, now: float, directory: str | None = None) -> str:
+    stamp = datetime.fromtimestamp(now).strftime("%Y%m%d-%H%M%S")
+    return str(Path(directory or os.getcwd()) / f"syncdeck-{kind}-{stamp}.csv")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False, default=str)
+    text = clean(value)
+    # A spreadsheet must not run a formula that came from a third-party system.
+    return "'" + text if text.startswith(_FORMULA) and not _is_number(text) else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+async def export_csv(view: Any, q: Query, path: str) -> tuple[int, str]:
+    """Write every row of the view (all pages) to `path`. Returns (row count, path written)."""
+    target = Path(os.path.expanduser(path))
+    if target.is_dir():
+        target = target / Path(default_path(view.kind, q.now)).name
+    if not target.parent.exists():
+        raise UserError(
+            f"The folder {target.parent} does not exist.", "Pick an existing folder for the CSV."
+        )
+    level = replace(q.level, after=None, before=None)
+    query = replace(q, level=level)
+    rows = 0
+    try:
+        handle = await asyncio.to_thread(open, target, "w", newline="", encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"Cannot write {target}: {exc.strerror}.", "Pick another path.") from None
+    try:
+        writer: csv.DictWriter | None = None
+        after: int | None = None
+        while True:
+            window = await view.fetch(query, limit=EXPORT_PAGE, after=after, before=None)
+            batch = [{k: _cell(v) for k, v in view.export_row(i).items()} for i in window.items]
+            if batch and writer is None:
+                writer = csv.DictWriter(handle, fieldnames=list(batch[0]))
+                await asyncio.to_thread(writer.writeheader)
+            if batch and writer is not None:
+                await asyncio.to_thread(writer.writerows, batch)
+            rows += len(batch)
+            after = window.next_key
+            if after is None:
+                break
+    finally:
+        await asyncio.to_thread(handle.close)
+    return rows, str(target)

@@ -1,0 +1,250 @@
+"""Loading a level's window and the live refresh loop of the Logs screen.
+
+Dolphie's loop: a one-shot timer starts one worker; the worker asks the store the cheap question
+first (`changed_since`, one PRAGMA), fetches only when something changed, patches the table by
+diff, then re-arms the timer. Refreshes never overlap and an idle tick draws nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from textual import on
+from textual.timer import Timer
+from textual.widgets import DataTable
+
+from core.errors import UserError
+from core.models import Tiles as TileCounts
+from core.timeutil import local_minute, local_zone_name, relative
+
+from ..views.base import Window
+from ..views.registry import VIEWS
+from ..widgets.detail_pane import DetailPane
+from ..widgets.refresh_indicator import RefreshIndicator
+from ..widgets.status_line import StatusLine
+from ..widgets.tiles import Tiles
+
+
+class LiveLoader:
+    """Mixed into LogsScreen (which provides api, level, stack, table, scope, filters...)."""
+
+    def init_live(self, *, interval: float, clock: Any) -> None:
+        self.interval = interval
+        self._clock: Callable[[], float] = clock or time.time
+        self.paused = False
+        self.window: Window[Any] | None = None
+        self._items: dict[str, Any] = {}
+        self._gen = 0
+        self._token: int | None = None
+        self._timer: Timer | None = None
+        self._busy = 0
+        self._seen_log_id: int | None = None
+        self._last_update: datetime | None = None
+        self.new_count = 0
+        self.new_above = 0
+        self.ticks = 0
+        self.idle_ticks = 0
+        self.loads = 0
+
+    def now(self) -> float:
+        return self._clock()
+
+    # ---- the loop --------------------------------------------------------------------------
+
+    def arm(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(self.interval, self._tick, name="refresh")
+
+    def _tick(self) -> None:
+        self._timer = None
+        self.run_worker(self._refresh(False), group="refresh", exclusive=True, exit_on_error=False)
+
+    def action_refresh_now(self) -> None:
+        self.run_worker(self._refresh(True), group="refresh", exclusive=True, exit_on_error=False)
+
+    def action_pause(self) -> None:
+        self.paused = not self.paused
+        self.new_count = 0
+        if self.paused:
+            self.run_worker(self._remember_newest(), group="mark", exit_on_error=False)
+        else:
+            self.action_refresh_now()
+        self.show_indicator()
+
+    def on_screen_resume(self) -> None:
+        if self.loads:  # back from a modal (help, export): catch up at once
+            self.action_refresh_now()
+
+    async def _refresh(self, force: bool) -> None:
+        try:
+            self.ticks += 1
+            if self._busy:
+                return  # a navigation load is under way and will show fresh data
+            changed, token = await self.api.changed_since(self._token)
+            if not changed and not force:
+                self.idle_ticks += 1
+                self.show_last_update()
+                return
+            self._token = token
+            if self.paused or self.app.screen is not self:
+                await self._count_new()
+                return
+            await self._load(reset=False, gen=self._gen)
+        except UserError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+        finally:
+            self.arm()
+
+    async def _remember_newest(self) -> None:
+        page = await self.api.logs(limit=1, **self.scope.as_kwargs())
+        self._seen_log_id = page.items[0].id if page.items else 0
+
+    async def _count_new(self) -> None:
+        if self._seen_log_id is None:
+            await self._remember_newest()
+        count = await self.api.count_new_logs(self._seen_log_id or 0, **self.scope.as_kwargs())
+        if count != self.new_count:
+            self.new_count = count
+            self.show_indicator()
+
+    # ---- loading ---------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """A navigation: the new level's window replaces the table (cursor restored)."""
+        self._gen += 1
+        self.run_worker(
+            self._load(reset=True, gen=self._gen), group="load", exclusive=True,
+            exit_on_error=False,
+        )  # fmt: skip
+
+    async def _load(self, *, reset: bool, gen: int) -> None:
+        self._busy += 1
+        try:
+            level = self.level
+            view = VIEWS[level.kind]
+            q = self.query_for(level)
+            try:
+                window = await view.fetch(q, **q.paging)
+                if not window.items and (level.after or level.before):
+                    level.first_page()  # the page went away (retention): back to the first
+                    window = await view.fetch(q, **q.paging)
+                window = await self._hold_window(view, q, window, reset)
+                tiles = await self.api.tiles(
+                    connector=self.scope.connector or self.filters.connector,
+                    service=self.scope.service,
+                )
+            except UserError as exc:
+                if gen == self._gen:
+                    self.notify(str(exc), severity="error", markup=False)
+                return
+            if gen != self._gen:
+                return  # the user moved on while this was loading
+            self.show_window(view, window, tiles, reset, q.now)
+            self.loads += 1
+        finally:
+            self._busy -= 1
+
+    async def _hold_window(self, view: Any, q: Any, window: Window[Any], reset: bool) -> Window:
+        """On the live first page, keep the window still when the record under the cursor
+        would be pushed off it by new rows; count those rows instead ("N new ↑")."""
+        self.new_above = 0
+        level = q.level
+        keys = self.table.keys
+        cursor = self.table.cursor_key
+        if reset or not view.newest_first or level.after or level.before or not keys:
+            return window
+        fresh = {str(i.id) for i in window.items}
+        if cursor is None or cursor in fresh or not window.items:
+            return window
+        if int(cursor) > window.items[-1].id:
+            return window  # the record was deleted, not pushed down
+        top = int(keys[0])
+        self.new_above = sum(1 for i in window.items if i.id > top)
+        return await view.fetch(q, limit=q.filters.page_size, after=top + 1, before=None)
+
+    # ---- showing ---------------------------------------------------------------------------
+
+    def show_window(
+        self, view: Any, window: Window[Any], tiles: TileCounts, reset: bool, now: float
+    ) -> None:
+        level = self.level
+        self.window = window
+        self._items = {str(i.id): i for i in window.items}
+        rows = [(key, view.cells(item, now)) for key, item in self._items.items()]
+        with self.app.batch_update():
+            self.table.apply(
+                view.columns, rows, reset=reset, cursor_key=level.cursor_key,
+                height=view.row_height,
+            )  # fmt: skip
+            level.cursor_key = self.table.cursor_key
+            self._last_update = tiles.last_update
+            self.query_one(Tiles).show(
+                tiles.total, tiles.errors, tiles.warnings, self.last_update_text(now)
+            )
+            self.show_pager()
+            self.show_detail()
+            self.show_indicator()
+
+    def last_update_text(self, now: float) -> str:
+        last = self._last_update
+        if last is None:
+            return "never"
+        return f"{relative(last, reference=now)} · {local_minute(last)[11:]} {local_zone_name()}"
+
+    def show_last_update(self) -> None:
+        self.query_one("#tile-last").set_value(self.last_update_text(self.now()))
+
+    def show_indicator(self) -> None:
+        self.query_one(RefreshIndicator).set_state(
+            live=not self.paused,
+            interval=self.interval,
+            new=self.new_count if self.paused else self.new_above,
+        )
+
+    def show_pager(self) -> None:
+        window = self.window
+        level = self.level
+        size = self.filters.page_size
+        if window is None:
+            return
+        if not window.items:
+            text = "No rows here" + (" match the search" if level.search else "") + "."
+            if level.kind in ("logs", "runs"):
+                text += " t widens the time range, l changes the level."
+        else:
+            start = (level.page_no - 1) * size + 1
+            end = start + len(window.items) - 1
+            pages = max(1, -(-window.total // size))
+            text = f"{start:,}–{end:,} of {window.total:,} · page {level.page_no}/{pages:,}"
+            text += f" · {size} per page (z)"
+            if window.has_prev or window.has_next:
+                text += " · n next, b previous"
+        if window.note:
+            text += f" · {window.note}"
+        self.query_one("#pager", StatusLine).set_text(text)
+
+    def current_item(self) -> Any:
+        key = self.table.cursor_key
+        return None if key is None else self._items.get(key)
+
+    def show_detail(self) -> None:
+        item = self.current_item()
+        pane = self.query_one(DetailPane)
+        if item is None:
+            from rich.text import Text
+
+            pane.show(Text("Nothing selected.", style="dim"))
+            return
+        pane.show(VIEWS[self.level.kind].detail(item, self.now()))
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        key = str(event.row_key.value)
+        if key in self._items:
+            self.level.cursor_key = key
+            self.show_detail()

@@ -1,0 +1,1 @@
+"""What each level of the log viewer shows: columns, fetch, cells, detail, export, copy."""

@@ -1,0 +1,143 @@
+"""Runs (newest first, running ones live) and the Steps of one run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+
+from core.models import Run, Step
+from core.text import clean
+from core.timeutil import duration, local_minute
+
+from .base import Level, Query, Window, n, t
+from .detail import Detail
+from .status import status_cell
+
+
+def run_duration(run: Run, now: float) -> str:
+    if run.duration_ms is not None:
+        return duration(run.duration_ms)
+    return duration(int(max(0.0, now - run.started_at.timestamp()) * 1000)) + "…"
+
+
+class RunsView:
+    kind = "runs"
+    title = "Runs"
+    newest_first = True
+    row_height = 1
+    columns = [
+        ("status", "Status", 13), ("id", "Run", 6), ("service", "Service", 14),
+        ("connector", "Source → Destination", 24), ("type", "Type", 10),
+        ("trigger", "Trigger", 8), ("started", "Started", 16), ("duration", "Duration", 9),
+        ("pp", "Pulled/Pushed", 13), ("cusf", "C/U/S/F", 15), ("errors", "Errors", 6),
+    ]  # fmt: skip
+
+    async def fetch(self, q: Query, **paging: Any) -> Window[Run]:
+        page = await q.api.runs(
+            connector=q.scope.connector or q.filters.connector, service=q.scope.service,
+            since=q.filters.since(q.now), touching=q.level.search or None, **paging,
+        )  # fmt: skip
+        note = f"{page.total:,} runs touched it" if q.level.search else ""
+        return Window.of(page, note)
+
+    def cells(self, r: Run, now: float) -> list[Text]:
+        return [
+            status_cell(r.status), t(f"#{r.id}"), t(r.service, 30),
+            t(f"{r.source} → {r.destination}", 40), t(r.sync_type.value), t(r.trigger.value),
+            Text(local_minute(r.started_at)), Text(run_duration(r, now), justify="right"),
+            Text(f"{r.pulled:,}/{r.pushed:,}", justify="right"),
+            Text(f"{r.created}/{r.updated}/{r.skipped}/{r.failed}", justify="right"),
+            n(r.errors, "bold #ff5f5f" if r.errors else ""),
+        ]  # fmt: skip
+
+    def child(self, r: Run, level: Level) -> Level | None:
+        return Level("steps", f"#{r.id} {clean(r.service, 30)}", ids={"run_id": r.id})
+
+    def detail(self, r: Run, now: float) -> Text:
+        d = Detail().heading(f"Run #{r.id} · {r.status.value}")
+        d.kv("Service", r.service).kv("Source → destination", f"{r.source} → {r.destination}")
+        d.kv("Type", f"{r.sync_type.value}, trigger {r.trigger.value}")
+        d.kv("Started", local_minute(r.started_at))
+        d.kv("Finished", local_minute(r.finished_at) if r.finished_at else "still running")
+        d.kv("Duration", run_duration(r, now))
+        d.kv("Pulled / pushed", f"{r.pulled:,} / {r.pushed:,}")
+        d.kv("Created / updated / skipped / failed",
+             f"{r.created} / {r.updated} / {r.skipped} / {r.failed}")  # fmt: skip
+        d.kv("Errors", r.errors).kv("Retry of", r.retry_of)
+        if r.message:
+            d.line(r.message)
+            d.trouble(None, None, r.message)
+        return d.text
+
+    def copy_value(self, r: Run) -> str:
+        return str(r.id)
+
+    def export_row(self, r: Run) -> dict[str, object]:
+        return {
+            "id": r.id, "status": r.status.value, "service": r.service, "source": r.source,
+            "destination": r.destination, "sync_type": r.sync_type.value,
+            "trigger": r.trigger.value, "started": local_minute(r.started_at),
+            "duration_ms": r.duration_ms if r.duration_ms is not None else "",
+            "pulled": r.pulled, "pushed": r.pushed, "created": r.created, "updated": r.updated,
+            "skipped": r.skipped, "failed": r.failed, "errors": r.errors, "message": r.message,
+        }  # fmt: skip
+
+
+class StepsView:
+    kind = "steps"
+    title = "Steps"
+    newest_first = False
+    row_height = 1
+    columns = [
+        ("status", "Status", 13), ("stream", "Stream", 20), ("processed", "Processed", 9),
+        ("created", "Created", 7), ("updated", "Updated", 7), ("skipped", "Skipped", 7),
+        ("failed", "Failed", 6), ("rate", "Rate limited", 12), ("started", "Started", 16),
+    ]  # fmt: skip
+
+    async def fetch(self, q: Query, **paging: Any) -> Window[Step]:
+        run_id = q.level.ids["run_id"]
+        if q.level.search:
+            steps = await q.api.search_steps(run_id, q.level.search)
+            hits = await q.api.search_id(q.level.search, run_id=run_id, limit=1)
+            return Window(steps, len(steps), note=f"{len(steps)} steps · {hits.total} entities")
+        return Window.of(await q.api.steps(run_id, **paging))
+
+    def cells(self, s: Step, now: float) -> list[Text]:
+        return [
+            status_cell(s.status), t(s.stream, 40), n(s.processed), n(s.created), n(s.updated),
+            n(s.skipped), n(s.failed, "bold #ff5f5f" if s.failed else ""),
+            Text("⚠ yes" if s.rate_limited else "no", style="#d78700" if s.rate_limited else "dim"),
+            Text(local_minute(s.started_at)),
+        ]  # fmt: skip
+
+    def child(self, s: Step, level: Level) -> Level | None:
+        ids = {**level.ids, "step_id": s.id}
+        if level.search:  # a searched id goes straight to the entities where it appears
+            return Level("entities", f"{clean(s.stream, 30)} › {level.search}", ids=ids,
+                         external_id=level.search)  # fmt: skip
+        return Level("instances", clean(s.stream, 30), ids=ids)
+
+    def detail(self, s: Step, now: float) -> Text:
+        d = Detail().heading(f"Step {s.stream} · {s.status.value}")
+        d.kv("Processed", s.processed)
+        d.kv("Created / updated / skipped / failed",
+             f"{s.created} / {s.updated} / {s.skipped} / {s.failed}")  # fmt: skip
+        d.kv("Hit a rate limit", "yes" if s.rate_limited else "no")
+        d.kv("Started", local_minute(s.started_at))
+        d.kv("Finished", local_minute(s.finished_at) if s.finished_at else "still running")
+        if s.message:
+            d.line(s.message).trouble(None, None, s.message)
+        if s.rate_limited:
+            d.trouble("http_429")
+        return d.text
+
+    def copy_value(self, s: Step) -> str:
+        return clean(s.stream)
+
+    def export_row(self, s: Step) -> dict[str, object]:
+        return {
+            "id": s.id, "run_id": s.run_id, "stream": s.stream, "status": s.status.value,
+            "processed": s.processed, "created": s.created, "updated": s.updated,
+            "skipped": s.skipped, "failed": s.failed, "rate_limited": s.rate_limited,
+        }  # fmt: skip
