@@ -38,7 +38,9 @@ async def _has_history(path: Path) -> bool:
     return any(rows.get(t, 0) for t in ("connectors", "runs", "log_events"))
 
 
-async def seed(path: Path, *, scale: int, seed_value: int, own_file: bool) -> dict:
+async def seed(
+    path: Path, *, scale: int, seed_value: int, own_file: bool, announce: bool = False
+) -> dict:
     try:
         from ..demo.history import seed_history
     except ModuleNotFoundError as exc:
@@ -55,6 +57,9 @@ async def seed(path: Path, *, scale: int, seed_value: int, own_file: bool) -> di
             f"The store {path} already holds history; demo data is never mixed into it.",
             "Choose a new file with --db, or leave --db out to use the demo store.",
         )
+    if announce:
+        print(f"Seeding demo history into {path} (scale {scale}, seed {seed_value})...",
+              file=sys.stderr)  # fmt: skip
     async with await open_store(path, create=True) as store:
         return await seed_history(store, scale=scale, seed=seed_value)
 
@@ -65,10 +70,8 @@ async def demo(args: argparse.Namespace, api: Any) -> int:
                         "Run it without --read-only.")  # fmt: skip
     own_file = not args.db
     path = demo_db_path() if own_file else Path(args.db).expanduser()
-    if args.seed_only:
-        print(f"Seeding demo history into {path} (scale {args.scale}, seed {args.seed})...",
-              file=sys.stderr)  # fmt: skip
-    summary = await seed(path, scale=args.scale, seed_value=args.seed, own_file=own_file)
+    summary = await seed(path, scale=args.scale, seed_value=args.seed, own_file=own_file,
+                         announce=True)  # fmt: skip
     if args.seed_only:
         width = max((len(str(k)) for k in summary), default=0)
         for key, value in summary.items():

@@ -22,11 +22,6 @@ async def prune(args: argparse.Namespace, api: ConsoleAPI) -> int:
     if args.read_only:
         raise UserError("prune deletes old rows, and --read-only forbids writing.",
                         "Run it without --read-only.")  # fmt: skip
-    if args.compress_after >= args.days:
-        raise UserError(
-            f"--compress-after {args.compress_after:g} is not shorter than --days {args.days:g}.",
-            "Compress payloads sooner than they are deleted, e.g. --days 30 --compress-after 7.",
-        )
     report = await api.prune(
         retention_days=args.days,
         compress_after_days=args.compress_after,

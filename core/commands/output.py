@@ -115,9 +115,11 @@ def render_json(document: object, *, out: TextIO) -> None:
     out.write("\n")
 
 
-def render_csv(records: Iterable[dict[str, object]], *, out: TextIO) -> None:
+def render_csv(
+    records: Iterable[dict[str, object]], *, out: TextIO, fields: Sequence[str] = ()
+) -> None:
     records = list(records)
-    fields: list[str] = []
+    fields = list(fields)
     for rec in records:
         fields.extend(k for k in rec if k not in fields)
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
@@ -154,9 +156,11 @@ def emit_page(
     *,
     empty: str,
     first: int | None = 1,
+    model: type[BaseModel] | None = None,
     out: TextIO | None = None,
 ) -> None:
-    """Print one keyset page in the chosen format."""
+    """Print one keyset page in the chosen format. `model` names the CSV columns even when
+    the page is empty."""
     out = out or sys.stdout
     fmt = output_format(args)
     if fmt == "json":
@@ -173,7 +177,8 @@ def emit_page(
             out=out,
         )
     elif fmt == "csv":
-        render_csv((flat(item) for item in page.items), out=out)
+        fields = list(model.model_fields) if model is not None else []
+        render_csv((flat(item) for item in page.items), out=out, fields=fields)
     elif not page.items:
         out.write(f"{empty}\n")
     else:

@@ -8,7 +8,20 @@ from typing import Any
 
 from ..console_api import ConsoleAPI
 from ..errors import UserError
-from ..models import EntityAction, EntityStatus, LogKind, LogLevel, RunStatus
+from ..models import (
+    ApiCall,
+    Entity,
+    EntityAction,
+    EntityStatus,
+    LogEvent,
+    LogKind,
+    LogLevel,
+    Run,
+    RunStatus,
+    SearchHit,
+    Step,
+    StepInstance,
+)
 from ..timeutil import duration, local_minute, relative
 from .base import add_paging, command, fetch_page, since_type
 from .output import Column, attr, emit_page, emit_rows, output_format, render_json, render_table
@@ -168,21 +181,35 @@ async def runs(args: argparse.Namespace, api: ConsoleAPI) -> int:
         touching=args.touching,
     )
     page, first = await fetch_page(args, lambda **p: api.runs(**filters, **p))
-    emit_page(args, page, RUN_COLUMNS, empty="No runs match.", first=first)
+    emit_page(args, page, RUN_COLUMNS, model=Run, empty="No runs match.", first=first)
     return 0
 
 
 async def steps(args: argparse.Namespace, api: ConsoleAPI) -> int:
     await api.run(args.run)  # an unknown run is an error, not an empty list
     page, first = await fetch_page(args, lambda **p: api.steps(args.run, **p))
-    emit_page(args, page, STEP_COLUMNS, empty=f"Run #{args.run} has no steps yet.", first=first)
+    emit_page(
+        args,
+        page,
+        STEP_COLUMNS,
+        model=Step,
+        empty=f"Run #{args.run} has no steps yet.",
+        first=first,
+    )
     return 0
 
 
 async def instances(args: argparse.Namespace, api: ConsoleAPI) -> int:
     await api.step(args.step)
     page, first = await fetch_page(args, lambda **p: api.instances(args.step, **p))
-    emit_page(args, page, INSTANCE_COLUMNS, empty=f"Step {args.step} has no pages.", first=first)
+    emit_page(
+        args,
+        page,
+        INSTANCE_COLUMNS,
+        model=StepInstance,
+        empty=f"Step {args.step} has no pages.",
+        first=first,
+    )
     return 0
 
 
@@ -191,7 +218,12 @@ async def entities(args: argparse.Namespace, api: ConsoleAPI) -> int:
     filters = dict(action=args.action, status=args.status, external_id=args.id)
     page, first = await fetch_page(args, lambda **p: api.entities(args.step, **filters, **p))
     emit_page(
-        args, page, ENTITY_COLUMNS, empty=f"No entities of step {args.step} match.", first=first
+        args,
+        page,
+        ENTITY_COLUMNS,
+        model=Entity,
+        empty=f"No entities of step {args.step} match.",
+        first=first,
     )
     return 0
 
@@ -206,7 +238,14 @@ async def calls(args: argparse.Namespace, api: ConsoleAPI) -> int:
         scope = dict(entity_id=args.entity)
         what = f"entity {args.entity}"
     page, first = await fetch_page(args, lambda **p: api.calls(**scope, **p))
-    emit_page(args, page, CALL_COLUMNS, empty=f"No API calls recorded for {what}.", first=first)
+    emit_page(
+        args,
+        page,
+        CALL_COLUMNS,
+        model=ApiCall,
+        empty=f"No API calls recorded for {what}.",
+        first=first,
+    )
     return 0
 
 
@@ -222,7 +261,7 @@ async def logs(args: argparse.Namespace, api: ConsoleAPI) -> int:
         text=args.search or None,
     )
     page, first = await fetch_page(args, lambda **p: api.logs(**filters, **p))
-    emit_page(args, page, LOG_COLUMNS, empty="No log events match.", first=first)
+    emit_page(args, page, LOG_COLUMNS, model=LogEvent, empty="No log events match.", first=first)
     return 0
 
 
@@ -237,7 +276,14 @@ async def search(args: argparse.Namespace, api: ConsoleAPI) -> int:
             "Check the id (external or internal, exact match), or search log text with "
             f"`syncdeck logs --search {value}`.",
         )
-    emit_page(args, page, HIT_COLUMNS, empty=f"No more entities with id '{value}'.", first=first)
+    emit_page(
+        args,
+        page,
+        HIT_COLUMNS,
+        model=SearchHit,
+        empty=f"No more entities with id '{value}'.",
+        first=first,
+    )
     return 0
 
 
