@@ -99,6 +99,16 @@ def _limit(text: str) -> int:
     return value
 
 
+def _scale(text: str) -> int | float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise UserError(f"'{text}' is not a scale.", "Use a number such as 1, 10 or 0.5.") from None
+    if not value > 0:
+        raise UserError(f"A scale of {text} makes no history.", "Use a number above 0.")
+    return int(value) if value.is_integer() else value
+
+
 def _days(text: str) -> float:
     try:
         value = float(text)
@@ -114,6 +124,7 @@ span_type = _type(_span_seconds)
 positive_int = _type(_positive)
 limit_type = _type(_limit)
 days_type = _type(_days)
+scale_type = _type(_scale)
 
 
 def add_paging(parser: argparse.ArgumentParser, default_limit: int) -> None:

@@ -16,7 +16,7 @@ import platformdirs
 
 from ..errors import UserError
 from ..store import open_store
-from .base import command, positive_int
+from .base import command, scale_type
 
 
 def demo_db_path() -> Path:
@@ -60,8 +60,14 @@ async def seed(
     if announce:
         print(f"Seeding demo history into {path} (scale {scale}, seed {seed_value})...",
               file=sys.stderr)  # fmt: skip
-    async with await open_store(path, create=True) as store:
-        return await seed_history(store, scale=scale, seed=seed_value)
+    existed = path.exists()
+    try:
+        async with await open_store(path, create=True) as store:
+            return await seed_history(store, scale=scale, seed=seed_value)
+    except BaseException:
+        if not existed:  # leave no half-seeded store behind
+            _remove_store_files(path)
+        raise
 
 
 async def demo(args: argparse.Namespace, api: Any) -> int:
@@ -88,6 +94,6 @@ def register(subparsers: Any) -> None:
         store="none", formats=False,
     )  # fmt: skip
     p.add_argument("--seed-only", action="store_true", help="only fill the store, then exit")
-    p.add_argument("--scale", type=positive_int, default=1, metavar="N",
+    p.add_argument("--scale", type=scale_type, default=1, metavar="N",
                    help="grow the history N times (benchmarks)")  # fmt: skip
     p.add_argument("--seed", type=int, default=7, metavar="S", help="random seed (default 7)")

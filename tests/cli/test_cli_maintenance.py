@@ -161,3 +161,16 @@ def test_store_left_consistent_after_cli_prune(capsys, seeded_db) -> None:
             return (await store.list_logs()).total
 
     assert 0 < asyncio.run(count()) < seeded_db.logs
+
+
+def test_a_failed_seed_leaves_no_half_store(capsys, tmp_path, monkeypatch) -> None:
+    async def broken(store, **kwargs):
+        await store.upsert_connector("half")
+        raise KeyboardInterrupt
+
+    module = types.ModuleType("core.demo.history")
+    module.seed_history = broken
+    monkeypatch.setitem(sys.modules, "core.demo.history", module)
+    path = tmp_path / "new.db"
+    assert main(["demo", "--seed-only", "--db", str(path)]) == 130
+    assert list(tmp_path.iterdir()) == []
