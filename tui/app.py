@@ -65,7 +65,7 @@ class SyncdeckApp(App[int]):
                 await self.api.tiles(**self.scope.as_kwargs())  # unknown names fail here
         except UserError as exc:
             self.error = exc
-            self.exit(2)
+            self.exit(2, return_code=2)
             return
         for name, factory in SCREENS_REGISTRY.items():
             self.install_screen(factory(self), name)
@@ -117,7 +117,7 @@ def run_console(
     app = SyncdeckApp(db, read_only=read_only, connector=connector, service=service)
 
     def _hangup(*_: Any) -> None:  # the SSH session went away: do not spin on a dead terminal
-        app.exit(1)
+        app.exit(1, return_code=1)
 
     try:
         signal.signal(signal.SIGHUP, lambda *a: app.call_from_thread(_hangup))

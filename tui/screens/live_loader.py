@@ -12,7 +12,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from textual import on
 from textual.timer import Timer
 from textual.widgets import DataTable
 
@@ -241,8 +240,8 @@ class LiveLoader:
             return
         pane.show(VIEWS[self.level.kind].detail(item, self.now()))
 
-    @on(DataTable.RowHighlighted)
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        # A named handler, not @on: decorated handlers of a mixin are not registered.
         event.stop()
         key = str(event.row_key.value)
         if key in self._items:
