@@ -103,6 +103,9 @@ def _fail(error: UserError) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args: Any = None
+    for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 terminal gets '?', not a traceback
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
