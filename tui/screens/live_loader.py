@@ -88,8 +88,8 @@ class LiveLoader:
                 self.idle_ticks += 1
                 self.show_last_update()
                 return
-            self._token = token
             if self.paused or self.app.screen is not self:
+                self._token = token
                 await self._count_new()
                 return
             await self._load(reset=False, gen=self._gen)
@@ -127,6 +127,7 @@ class LiveLoader:
             view = VIEWS[level.kind]
             q = self.query_for(level)
             try:
+                _, token = await self.api.changed_since(None)  # what this load has seen
                 window = await view.fetch(q, **q.paging)
                 if not window.items and (level.after or level.before):
                     level.first_page()  # the page went away (retention): back to the first
@@ -142,6 +143,7 @@ class LiveLoader:
                 return
             if gen != self._gen:
                 return  # the user moved on while this was loading
+            self._token = token
             self.show_window(view, window, tiles, reset, q.now)
             self.loads += 1
         finally:

@@ -1,0 +1,78 @@
+"""The live refresh: cursor kept on its record, new rows marked, running runs in place, idle ticks."""
+
+from __future__ import annotations
+
+from core.store import Batch, Counts, open_store
+from tui_fixture import FIXED_NOW, add_log
+from tui_helpers import logs_screen, make_app, settle
+
+from tui.widgets.refresh_indicator import RefreshIndicator
+
+
+async def test_refresh_keeps_cursor_on_same_record_while_rows_are_inserted_above(
+    demo_db: str,
+) -> None:
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = logs_screen(app)
+        await pilot.press("j", "j", "j")
+        await settle(pilot)
+        key = screen.table.cursor_key
+        title = screen.table.get_row(key)[3].plain
+        for i in range(3):
+            await add_log(demo_db, FIXED_NOW - 30 + i, f"Inserted above {i}")
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.table.cursor_key == key
+        assert screen.table.cursor_row == 6
+        assert screen.table.get_row(key)[3].plain == title
+        assert screen.table.row_count == 20
+        assert screen.table.get_row_at(0)[3].plain.startswith("Inserted above 2")
+        assert len(screen.table.new_keys) == 3
+        assert [screen.table.get_row_at(i)[0].plain for i in range(4)] == ["+", "+", "+", " "]
+        assert screen.level.cursor_key == key
+
+
+async def test_cursor_near_the_bottom_holds_the_window_and_counts_new(demo_db: str) -> None:
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = logs_screen(app)
+        screen.table.move_cursor(row=19)
+        await settle(pilot)
+        key = screen.table.cursor_key
+        assert key == "26"
+        keys_before = screen.table.keys
+        for i in range(2):
+            await add_log(demo_db, FIXED_NOW - 30 + i, f"Pushed {i}")
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.table.cursor_key == key
+        assert screen.table.keys == keys_before
+        assert screen.query_one(RefreshIndicator).label == "● live 5s · 2 new ↑"
+
+
+async def test_running_run_updates_in_place_and_idle_tick_does_nothing(demo_db: str) -> None:
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = logs_screen(app)
+        await pilot.press("v", "j")
+        await settle(pilot)
+        assert screen.table.cursor_key == "5"
+        loads = screen.loads
+        await screen._refresh(False)  # a timer tick
+        await settle(pilot)
+        assert screen.idle_ticks == 1 and screen.loads == loads  # nothing changed: no fetch
+        store = await open_store(demo_db, create=False)
+        try:
+            await store.write_batch(Batch(run_id=6, run_counts=Counts(pulled=100, pushed=90)))
+        finally:
+            await store.close()
+        await screen._refresh(False)
+        await settle(pilot)
+        assert screen.loads == loads + 1
+        assert screen.table.get_row("6")[9].plain == "115/104"
+        assert screen.table.cursor_key == "5" and screen.table.keys[0] == "6"
+        assert not screen.table.new_keys
