@@ -1,11 +1,11 @@
-"""The live refresh: cursor kept on its record, new rows marked, running runs in place, idle ticks."""
+"""Live refresh: cursor kept on its record, new rows marked, running runs in place, idle ticks."""
 
 from __future__ import annotations
 
-from core.store import Batch, Counts, open_store
 from tui_fixture import FIXED_NOW, add_log
 from tui_helpers import logs_screen, make_app, settle
 
+from core.store import Batch, Counts, open_store
 from tui.widgets.refresh_indicator import RefreshIndicator
 
 

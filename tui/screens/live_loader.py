@@ -17,7 +17,7 @@ from textual.widgets import DataTable
 
 from core.errors import UserError
 from core.models import Tiles as TileCounts
-from core.timeutil import local_minute, local_zone_name, relative
+from core.timeutil import local_minute, relative
 
 from ..views.base import Window
 from ..views.registry import VIEWS
@@ -194,7 +194,7 @@ class LiveLoader:
         last = self._last_update
         if last is None:
             return "never"
-        return f"{relative(last, reference=now)} · {local_minute(last)[11:]} {local_zone_name()}"
+        return f"{relative(last, reference=now)} · {local_minute(last)[11:]}"
 
     def show_last_update(self) -> None:
         self.query_one("#tile-last").set_value(self.last_update_text(self.now()))

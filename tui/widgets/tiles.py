@@ -7,6 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from core.timeutil import local_zone_name
+
 
 class Tile(Static):
     """A label over a value; updates only when the text changes (an idle tick writes nothing)."""
@@ -35,7 +37,7 @@ class Tiles(Horizontal):
         yield Tile("Total logs (30d)", id="tile-total")
         yield Tile("Errors (30d)", id="tile-errors")
         yield Tile("Warnings (30d)", id="tile-warnings")
-        yield Tile("Last update", id="tile-last")
+        yield Tile(f"Last update ({local_zone_name()})", id="tile-last")
 
     def show(self, total: int, errors: int, warnings: int, last: str) -> None:
         self.query_one("#tile-total", Tile).set_value(f"{total:,}")
