@@ -50,7 +50,21 @@ class BasicAuth(_Model):
     password: str = ""
 
 
-AuthConfig = Annotated[NoAuth | BearerAuth | ApiKeyAuth | BasicAuth, Field(discriminator="type")]
+class OAuth2ClientCredentialsAuth(_Model):
+    type: Literal["oauth2_client_credentials"]
+    token_url: str
+    client_id: str
+    client_secret: str
+    scopes: list[str] = Field(default_factory=list)
+    client_auth: Literal["body", "basic"] = "body"
+    refresh_margin: float = Field(default=60.0, ge=0)
+
+
+AuthConfig = Annotated[
+    NoAuth | BearerAuth | ApiKeyAuth | BasicAuth | OAuth2ClientCredentialsAuth,
+    Field(discriminator="type"),
+]
+AUTH_TYPES = ("none", "bearer", "api_key", "http_basic", "oauth2_client_credentials")
 SECRET_FIELDS = {"token", "api_key", "password", "client_secret", "refresh_token"}
 
 
@@ -75,6 +89,7 @@ class ConnectorConfig(_Model):
     rate_limit: RateLimit = Field(default_factory=RateLimit)
     retry: RetryConfig = Field(default_factory=RetryConfig)
     timeout: float = Field(default=30.0, gt=0)
+    credentials: dict[str, str] = Field(default_factory=dict)  # what a preset reads
 
     @field_validator("base_url")
     @classmethod
@@ -88,6 +103,12 @@ class ConnectorConfig(_Model):
         if not self.base_url and not self.preset:
             raise ValueError("a connector needs base_url (or a preset that sets it)")
         return self
+
+    @model_validator(mode="after")
+    def _preset(self) -> ConnectorConfig:
+        from .connectors.presets import check_connector
+
+        return check_connector(self)
 
 
 # ---- paginators -------------------------------------------------------------------------------
@@ -221,8 +242,16 @@ class ServiceConfig(_Model):
     cooldown_minutes: int = Field(default=60, ge=0)
     enabled: bool = True
     capture_payloads: bool = False
+    payload_max_bytes: int = Field(default=4096, ge=64, le=1_048_576)
     streams: list[StreamConfig] = Field(min_length=1)
     lookups: dict[str, dict[str, str]] = Field(default_factory=dict)
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, v: str | None) -> str | None:
+        from .engine.cron import check_cron
+
+        return check_cron(v)
 
     @model_validator(mode="after")
     def _consistent(self) -> ServiceConfig:
@@ -257,6 +286,12 @@ class SyncConfig(_Model):
                     )
         return self
 
+    @model_validator(mode="after")
+    def _presets(self) -> SyncConfig:
+        from .connectors.presets import expand_streams
+
+        return expand_streams(self)
+
 
 # ---- loading, errors, secrets -----------------------------------------------------------------
 
@@ -266,7 +301,7 @@ def _loc(loc: tuple[Any, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in PAGINATOR_TYPES or part in ("none", "bearer", "api_key", "http_basic"):
+        elif part in PAGINATOR_TYPES or part in AUTH_TYPES:
             continue  # pydantic's discriminator tag, not a key the user wrote
         else:
             out += ("." if out else "") + str(part)
@@ -342,6 +377,9 @@ def env_refs(cfg: SyncConfig) -> list[tuple[str, str]]:
         for key, value in conn.headers.items():
             if value.startswith(ENV_PREFIX):
                 out.append((f"connectors.{cname}.headers.{key}", value[len(ENV_PREFIX) :]))
+        for key, value in conn.credentials.items():
+            if value.startswith(ENV_PREFIX):
+                out.append((f"connectors.{cname}.credentials.{key}", value[len(ENV_PREFIX) :]))
     return out
 
 

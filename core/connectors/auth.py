@@ -58,6 +58,10 @@ def build_auth(name: str, cfg: ConnectorConfig, environ: dict[str, str] | None =
     """The connector's auth with env: references resolved. Raises UserError when unset."""
     a = cfg.auth
     where = f"connectors.{name}.auth"
+    from .presets import preset_auth  # also registers the OAuth2 builder
+
+    if cfg.preset and isinstance(a, NoAuth):
+        return preset_auth(name, cfg, environ)
     if type(a) in BUILDERS:
         return BUILDERS[type(a)](name, a, environ)
     if isinstance(a, BearerAuth):

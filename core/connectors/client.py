@@ -45,6 +45,7 @@ class Exchange:
     retries: int = 0
     rate_limited: bool = False
     duration_ms: int = 0
+    headroom: float | None = None  # share of the API's rate-limit budget left, 0..1
 
     @property
     def status(self) -> int | None:
@@ -110,6 +111,9 @@ class Client:
         self.redactor = Redactor([*self.auth.secrets, *header_secrets])
         rl = cfg.rate_limit
         self.limiter = limiter or RateLimiter(rl.requests_per_second, rl.concurrency, rl.burst)
+        from .presets import headroom_parser
+
+        self.headroom_of = headroom_parser(cfg)
         self._sleep = sleep
         self._rng = rng
         self.capture_limit = capture_limit  # None: bodies are not stored
@@ -197,6 +201,9 @@ class Client:
                 call.response_headers = self.redactor.headers(resp.headers)
                 call.response_body = self._body(resp.text)
                 ex.response = resp
+                ex.headroom = self.headroom_of(resp.headers)
+                if ex.headroom is not None:
+                    self.limiter.set_headroom(ex.headroom)
                 status = resp.status_code
                 if status < 400:
                     ex.calls.append(call)

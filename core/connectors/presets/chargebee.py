@@ -1,0 +1,24 @@
+"""Chargebee API v2: basic auth with the API key as user name, offset / next_offset paging,
+records under `list` (each wrapped: {"customer": {...}})."""
+
+from __future__ import annotations
+
+from .base import Cred, Preset, basic
+
+PRESET = Preset(
+    name="chargebee",
+    title="Chargebee",
+    base_url="https://{site}.chargebee.com/api/v2",
+    credentials=(
+        Cred("site", False, "the site name (acme for acme.chargebee.com)"),
+        Cred("api_key", True, "a full-access or read-only API key"),
+    ),
+    auth=basic("api_key", None),
+    paginator={"type": "cursor", "cursor_path": "next_offset", "cursor_param": "offset"},
+    data_selector="list",
+    params={"limit": 100},
+    requests_per_second=2.5,  # 150 requests per minute on a live site
+    concurrency=2,
+    test_path="/customers?limit=1",
+    docs="https://apidocs.chargebee.com/docs/api#pagination_and_filtering",
+)
