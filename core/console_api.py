@@ -119,3 +119,42 @@ class ConsoleAPI:
 
     async def prune(self, **options: Any) -> PruneReport:
         return await self.store.prune(**options)
+
+    # ---- engine actions (core/engine, core/config_io) ----------------------------------------
+
+    async def run_service(
+        self,
+        name: str,
+        *,
+        full: bool = False,
+        stream: str | None = None,
+        dry_run: bool = False,
+        trigger: str = "manual",
+        progress: Any = None,
+    ) -> Any:
+        """Run one service now; `progress(Progress)` is called after every page (sync or async).
+        Returns core.engine.runner.RunResult; raises UserError for bad input."""
+        from .engine.runner import run_service
+
+        return await run_service(
+            self.store, name, full=full, stream=stream, dry_run=dry_run, trigger=trigger,
+            progress=progress,
+        )  # fmt: skip
+
+    async def import_config(self, path: str | os.PathLike[str]) -> Any:
+        """Validate a TOML file completely, then store it (all-or-nothing). Returns SyncConfig."""
+        from .config_io import import_file
+
+        return await import_file(self.store, path)
+
+    async def export_config(self) -> str:
+        """The stored configuration as TOML (secrets stay env: references)."""
+        from .config_io import export_text
+
+        return await export_text(self.store)
+
+    async def validate_config(self, path: str | os.PathLike[str]) -> Any:
+        """Check a TOML file without storing it. Raises UserError naming file, key and fix."""
+        from .config_io import validate_file
+
+        return validate_file(path)

@@ -1,0 +1,235 @@
+"""Decide and push one page: create / update / skip via the id map and a payload hash.
+
+Crash safety: before any create is sent, its id-map entry is committed as `pending`. The page's
+results (internal ids, hashes, pending cleared) are committed with its entities in one batch.
+A pending entry found by a later run means a create may have reached the destination without
+its id being kept: with `push.find` it is looked up there (and adopted); without it the entity
+fails with that reason instead of risking a duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..config import StreamConfig, parse_endpoint
+from ..connectors.client import Client, Exchange, ResponseError
+from ..mapping.fields import Mapper, payload_hash
+from ..mapping.paths import get_path
+from ..models import EntityAction, EntityStatus
+from ..store import Counts, EntityRow, IdMapRow, Store
+from ..timeutil import now
+from .pull import select_records
+
+UNCHANGED = "unchanged since the last successful push"
+AMBIGUOUS = "an earlier run stopped while creating this record, so it may already exist"
+
+
+@dataclass
+class Decision:
+    index: int
+    external_id: str
+    action: str
+    payload: dict[str, Any] | None = None
+    hash: str | None = None
+    internal_id: str | None = None
+    reason: str = ""
+    reconcile: bool = False
+
+
+@dataclass
+class PageOutcome:
+    entities: list[EntityRow] = field(default_factory=list)
+    id_map: list[IdMapRow] = field(default_factory=list)
+    counts: Counts = field(default_factory=Counts)
+    unmapped: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (external id, reason)
+
+
+def _endpoint(template: str, *, internal_id: str = "", key: str = "") -> tuple[str, str]:
+    method, path = parse_endpoint(template)
+    return method, path.replace("{id}", internal_id).replace("{key}", key)
+
+
+class Pusher:
+    def __init__(
+        self,
+        store: Store,
+        client: Client | None,
+        stream: StreamConfig,
+        mapper: Mapper,
+        *,
+        service_id: int,
+        dry_run: bool = False,
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.stream = stream
+        self.mapper = mapper
+        self.service_id = service_id
+        self.dry_run = dry_run or stream.push is None or client is None
+        self.confirmed = False  # a push has succeeded: a later 401/403 is not a setup problem
+        self.auth_failure: Exchange | None = None
+
+    async def decide(self, records: list[Any], out: PageOutcome) -> list[Decision]:
+        decisions: list[Decision] = []
+        ext_ids = [self.mapper.external_id(r) if isinstance(r, dict) else None for r in records]
+        known = await self.store.get_id_map(
+            self.service_id, self.stream.name, [e for e in ext_ids if e is not None]
+        )
+        for i, (rec, ext) in enumerate(zip(records, ext_ids, strict=True)):
+            if ext is None:
+                d = Decision(i, f"#{i + 1}", EntityAction.FAIL)
+                d.reason = f"the record has no {self.stream.key} (the stream's key)"
+                decisions.append(d)
+                continue
+            res = self.mapper.map(rec)
+            for lookup, value in res.unmapped:
+                out.unmapped[lookup].add(value)
+            if res.fail_reason:
+                decisions.append(Decision(i, ext, EntityAction.FAIL, reason=res.fail_reason))
+                continue
+            if res.skip_reason:
+                decisions.append(Decision(i, ext, EntityAction.SKIP, reason=res.skip_reason))
+                continue
+            payload = res.payload or {}
+            h = payload_hash(payload)
+            internal, old_hash, pending = known.get(ext, (None, None, False))
+            if internal and not pending and old_hash == h:
+                d = Decision(i, ext, EntityAction.SKIP, payload, h, internal, UNCHANGED)
+            elif internal:
+                d = Decision(i, ext, EntityAction.UPDATE, payload, h, internal)
+            else:
+                d = Decision(i, ext, EntityAction.CREATE, payload, h, reconcile=pending)
+            decisions.append(d)
+        return decisions
+
+    async def page(
+        self, records: list[Any], *, step_id: int, run_id: int, instance_id: int | None
+    ) -> PageOutcome:
+        out = PageOutcome()
+        decisions = await self.decide(records, out)
+        creates = [d for d in decisions if d.action == EntityAction.CREATE]
+        if creates and not self.dry_run:
+            await self.store.put_id_map(
+                IdMapRow(self.service_id, self.stream.name, d.external_id, None, None, True)
+                for d in creates
+                if not d.reconcile
+            )
+        results = await asyncio.gather(*(self._push(d) for d in decisions))
+        t = now()
+        for d, (status, reason, internal, calls, id_row) in zip(decisions, results, strict=True):
+            out.entities.append(
+                EntityRow(
+                    step_id=step_id,
+                    run_id=run_id,
+                    external_id=d.external_id,
+                    action=d.action,
+                    status=status,
+                    created_at=t,
+                    instance_id=instance_id,
+                    internal_id=internal,
+                    reason=reason,
+                    calls=calls,
+                )
+            )
+            if id_row is not None:
+                out.id_map.append(id_row)
+            c = out.counts
+            c.processed += 1
+            if status == EntityStatus.FAILED:
+                c.failed += 1
+                c.errors += 1
+                out.failures.append((d.external_id, reason))
+            elif status == EntityStatus.SKIPPED:
+                c.skipped += 1
+            elif d.action == EntityAction.CREATE:
+                c.created += 1
+            else:
+                c.updated += 1
+        return out
+
+    def _row(self, d: Decision, internal: str | None, h: str | None, pending: bool) -> IdMapRow:
+        return IdMapRow(self.service_id, self.stream.name, d.external_id, internal, h, pending)
+
+    async def _push(self, d: Decision) -> tuple[str, str, str | None, list, IdMapRow | None]:
+        """(entity status, reason, internal id, calls, id-map row to commit)."""
+        if d.action == EntityAction.FAIL:
+            return EntityStatus.FAILED, d.reason, None, [], None
+        if d.action == EntityAction.SKIP:
+            return EntityStatus.SKIPPED, d.reason, d.internal_id, [], None
+        if self.dry_run:
+            return EntityStatus.SUCCESS, "dry run: nothing was sent", d.internal_id, [], None
+        assert self.client is not None and self.stream.push is not None
+        push = self.stream.push
+        calls: list = []
+        if d.action == EntityAction.CREATE and d.reconcile:
+            if not push.find:
+                reason = f"{AMBIGUOUS}; set push.find so syncdeck can look it up at the destination"
+                return EntityStatus.FAILED, reason, None, [], None
+            found, ex = await self._find(d)
+            calls.extend(ex.calls)
+            if not ex.ok:
+                return (
+                    EntityStatus.FAILED,
+                    f"{AMBIGUOUS}; looking it up failed: {ex.error}",
+                    None,
+                    calls,
+                    None,
+                )
+            if found:
+                d.action = EntityAction.UPDATE
+                d.internal_id = found
+        if d.action == EntityAction.UPDATE and push.update is None:
+            row = self._row(d, d.internal_id, d.hash, False)
+            return EntityStatus.SKIPPED, "the stream has no push.update", d.internal_id, calls, row
+        if d.action == EntityAction.CREATE:
+            method, path = _endpoint(push.create, key=d.external_id)
+        else:
+            method, path = _endpoint(
+                push.update or "", internal_id=d.internal_id or "", key=d.external_id
+            )
+        ex = await self.client.request(method, path, json=d.payload)
+        calls.extend(ex.calls)
+        if not ex.ok:
+            if ex.status in (401, 403) and not self.confirmed:
+                self.auth_failure = ex  # the runner stops the run: the credentials are wrong
+            ambiguous = d.action == EntityAction.CREATE and (ex.status is None or ex.status >= 500)
+            row = self._row(d, None, None, True) if ambiguous else None
+            if d.action == EntityAction.CREATE and not ambiguous:
+                row = self._row(d, None, None, False)
+            return EntityStatus.FAILED, ex.error, d.internal_id, calls, row
+        self.confirmed = True
+        internal = d.internal_id
+        if d.action == EntityAction.CREATE:
+            try:
+                body = ex.json()
+            except ResponseError as exc:
+                row = self._row(d, None, None, True)
+                return EntityStatus.FAILED, str(exc), None, calls, row
+            got = get_path(body, push.id_path)
+            if got in (None, ""):
+                row = self._row(d, None, None, True)
+                reason = f"the destination's answer has no {push.id_path} (push.id_path)"
+                return EntityStatus.FAILED, reason, None, calls, row
+            internal = str(got)
+        return EntityStatus.SUCCESS, "", internal, calls, self._row(d, internal, d.hash, False)
+
+    async def _find(self, d: Decision) -> tuple[str | None, Exchange]:
+        assert self.client is not None and self.stream.push is not None
+        push = self.stream.push
+        method, path = _endpoint(push.find or "", key=d.external_id)
+        ex = await self.client.request(method, path)
+        if not ex.ok:
+            return None, ex
+        try:
+            found = select_records(ex.json(), push.find_selector)
+        except ResponseError as exc:
+            ex.error = str(exc)
+            return None, ex
+        if not found:
+            return None, ex
+        got = get_path(found[0], push.id_path)
+        return (str(got) if got not in (None, "") else None), ex

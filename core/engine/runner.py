@@ -1,0 +1,409 @@
+"""Run one service: a step per stream; pull pages -> map -> push; everything recorded live.
+
+`run_service(store, name, ...)` is what the CLI (`syncdeck run`) and the console (run now) call.
+Bad input (unknown service or stream, an unset env: secret) raises UserError before any row is
+written; everything after that ends as a run row with a status, never as a crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from pydantic import ValidationError
+
+from ..config import ConnectorConfig, ServiceConfig, StreamConfig
+from ..connectors.client import Client, Exchange
+from ..connectors.paginators import make_paginator
+from ..errors import UserError
+from ..mapping.fields import Mapper
+from ..mapping.paths import get_path
+from ..models import LogKind, LogLevel, MappingStatus, RunStatus, StepStatus, SyncType
+from ..store import Store
+from ..text import clean
+from ..timeutil import now
+from ..troubleshooting import match
+from . import events
+from .pull import pages
+from .push import Pusher
+from .recorder import Recorder, StepTotals
+
+EXIT_CODES = {
+    RunStatus.SUCCESS: 0,
+    RunStatus.PARTIAL: 3,
+    RunStatus.FAILED: 1,
+    RunStatus.CANCELLED: 1,
+    RunStatus.INTERRUPTED: 1,
+}
+
+
+@dataclass
+class Progress:
+    run_id: int
+    stream: str
+    page: int
+    pulled: int
+    created: int
+    updated: int
+    skipped: int
+    failed: int
+    done: bool = False
+
+
+@dataclass
+class RunResult:
+    run_id: int
+    service: str
+    status: RunStatus
+    pulled: int
+    created: int
+    updated: int
+    skipped: int
+    failed: int
+    duration_ms: int
+    message: str = ""
+    dry_run: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.status]
+
+    def summary(self) -> str:
+        dry = " (dry run: nothing was sent)" if self.dry_run else ""
+        return (
+            f"Run {self.run_id} of {self.service}: {self.status.value}{dry}. "
+            f"{self.pulled} pulled: {self.created} created, {self.updated} updated, "
+            f"{self.skipped} skipped, {self.failed} failed. Duration: {self.duration_ms}ms."
+            + (f" {self.message}" if self.message and self.status != RunStatus.SUCCESS else "")
+        )
+
+
+ProgressFn = Callable[[Progress], Any]
+
+
+class _Fatal(Exception):
+    def __init__(self, reason: str, code: str | None, connector_id: int | None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
+        self.connector_id = connector_id
+
+
+def _stored(model: type, data: dict, what: str) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise UserError(
+            f"The stored configuration of {what} is not valid: {exc.errors()[0]['msg']}.",
+            "Re-import it with `syncdeck config import FILE`.",
+        ) from None
+
+
+class ServiceRun:
+    def __init__(
+        self,
+        store: Store,
+        name: str,
+        *,
+        full: bool = False,
+        stream: str | None = None,
+        dry_run: bool = False,
+        trigger: str = "manual",
+        progress: ProgressFn | None = None,
+        environ: dict[str, str] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry_of: int | None = None,
+    ) -> None:
+        self.store = store
+        self.name = name
+        self.full = full
+        self.only = stream
+        self.dry_run = dry_run
+        self.trigger = trigger
+        self.progress = progress
+        self.environ = environ
+        self.transport = transport
+        self.retry_of = retry_of
+        self.src_confirmed = False
+
+    async def prepare(self) -> None:
+        """Load and check everything; raises UserError before anything is written."""
+        svc = await self.store.get_service(self.name)
+        self.service = svc
+        self.cfg: ServiceConfig = _stored(
+            ServiceConfig, await self.store.service_config(self.name), f"service {self.name}"
+        )
+        self.src_cfg: ConnectorConfig = _stored(
+            ConnectorConfig, await self.store.connector_config(svc.source), svc.source
+        )
+        self.dst_cfg: ConnectorConfig = _stored(
+            ConnectorConfig, await self.store.connector_config(svc.destination), svc.destination
+        )
+        self.streams: list[StreamConfig] = list(self.cfg.streams)
+        if self.only is not None:
+            self.streams = [s for s in self.cfg.streams if s.name == self.only]
+            if not self.streams:
+                known = ", ".join(s.name for s in self.cfg.streams)
+                raise UserError(
+                    f"Service {self.name} has no stream named '{self.only}'.",
+                    f"Its streams: {known}.",
+                )
+        self.src_id = await self.store.connector_id(svc.source)
+        self.dst_id = await self.store.connector_id(svc.destination)
+        self.lookups: dict[str, dict[str, str]] = {k: dict(v) for k, v in self.cfg.lookups.items()}
+        for lookup in self.lookups:
+            for vm in await self.store.list_value_mappings(svc.id, lookup):
+                if vm.status == MappingStatus.MAPPED and vm.destination_value is not None:
+                    self.lookups[lookup][vm.source_value] = vm.destination_value
+        self.src = Client(
+            svc.source, self.src_cfg, connector_id=self.src_id, environ=self.environ,
+            transport=self.transport,
+        )  # fmt: skip
+        try:
+            self.dst = Client(
+                svc.destination, self.dst_cfg, connector_id=self.dst_id, environ=self.environ,
+                transport=self.transport,
+            )  # fmt: skip
+        except BaseException:
+            await self.src.aclose()
+            raise
+
+    async def _emit(self, p: Progress) -> None:
+        if self.progress is None:
+            return
+        out = self.progress(p)
+        if inspect.isawaitable(out):
+            await out
+
+    async def run(self) -> RunResult:
+        await self.prepare()
+        rec = Recorder(
+            self.store, service_id=self.service.id, source_id=self.src_id, dest_id=self.dst_id
+        )
+        self.rec = rec
+        sync_type = (
+            SyncType.FULL
+            if self.full or not any(s.incremental for s in self.streams)
+            else SyncType.UPDATE
+        )
+        await rec.start_run(sync_type.value, self.trigger, self.retry_of)
+        status = RunStatus.SUCCESS
+        message = ""
+        try:
+            for stream in self.streams:
+                step_status = await self._step(stream)
+                if step_status == StepStatus.CANCELLED:
+                    status = RunStatus.CANCELLED
+                    message = "Cancelled by request."
+                    break
+            else:
+                status, message = self._verdict()
+        except _Fatal as fatal:
+            status, message = RunStatus.FAILED, fatal.reason
+            await rec.event(
+                LogLevel.ERROR, f"{self.service.name} sync failed", fatal.reason,
+                kind=LogKind.MILESTONE, connector_id=fatal.connector_id, code=fatal.code,
+            )  # fmt: skip
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            await asyncio.shield(rec.finish_run(RunStatus.CANCELLED.value, "Stopped."))
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug must end the run, not the process
+            status = RunStatus.FAILED
+            message = f"internal error: {clean(repr(exc), 300, single_line=True)}"
+            await rec.event(LogLevel.ERROR, f"{self.service.name} sync failed", message)
+        finally:
+            await self.src.aclose()
+            await self.dst.aclose()
+        if self.dry_run:
+            message = (message + " Dry run: nothing was sent.").strip()
+        await rec.finish_run(status.value, message)
+        t = rec.totals
+        result = RunResult(
+            run_id=rec.run_id, service=self.name, status=status, pulled=t.pulled,
+            created=t.created, updated=t.updated, skipped=t.skipped, failed=t.failed,
+            duration_ms=rec.elapsed_ms(), message=message, dry_run=self.dry_run,
+        )  # fmt: skip
+        await self._emit(
+            Progress(rec.run_id, "", 0, t.pulled, t.created, t.updated, t.skipped, t.failed, True)
+        )
+        return result
+
+    def _verdict(self) -> tuple[RunStatus, str]:
+        t = self.rec.totals
+        if t.steps and t.steps_failed == t.steps:
+            return RunStatus.FAILED, "; ".join(t.messages)
+        if t.steps_failed or t.steps_partial or t.failed:
+            return RunStatus.PARTIAL, "; ".join(t.messages)
+        return RunStatus.SUCCESS, ""
+
+    def _auth_fatal(self, ex: Exchange, connector: str, cfg: ConnectorConfig, cid: int) -> _Fatal:
+        status = ex.status or 0
+        return _Fatal(events.auth_cause(status, connector, cfg.auth.type), f"http_{status}", cid)
+
+    async def _step(self, stream: StreamConfig) -> StepStatus:
+        rec, store = self.rec, self.store
+        step_id = await store.start_step(rec.run_id, stream.name)
+        t0 = time.perf_counter()
+        title, details = events.started(
+            stream.name, self.name, self.service.source, self.service.destination
+        )
+        await rec.flush(
+            step_id=step_id,
+            logs=[rec.log(LogLevel.INFO, title, details, kind=LogKind.MILESTONE, step_id=step_id)],
+        )
+        pull = stream.pull
+        params = dict(pull.params)
+        cursor_value: str | None = None
+        if stream.incremental is not None:
+            inc = stream.incremental
+            saved = (
+                None if self.full else await store.get_stream_state(self.service.id, stream.name)
+            )
+            start = saved or inc.initial_value
+            if start:
+                params[inc.start_param] = start
+            cursor_value = saved
+        paginator = make_paginator(pull.paginator, pull.path, params)
+        pusher = Pusher(
+            store, self.dst, stream, Mapper(stream, self.lookups),
+            service_id=self.service.id, dry_run=self.dry_run,
+        )  # fmt: skip
+        totals = StepTotals()
+        error = ""
+        cancelled = False
+        fatal: _Fatal | None = None
+        rate_note = False
+        ahead = (
+            self.src_cfg.rate_limit.concurrency if self.src_cfg.rate_limit.concurrency > 1 else 0
+        )
+        async for page in pages(self.src, pull, paginator, ahead=ahead):
+            ex = page.exchange
+            first_call = ex.calls[0] if ex.calls else None
+            instance_id = await store.add_instance(
+                step_id, rec.run_id, page=page.request.number, method=pull.method,
+                url=ex.url, cursor=page.request.label,
+                started_at=first_call.started_at if first_call else None,
+            )  # fmt: skip
+            logs = []
+            if ex.rate_limited and not rate_note:
+                rate_note = True
+                totals.rate_limited = True
+                logs.append(rec.log(
+                    LogLevel.WARNING, f"Rate limited by {self.service.source}",
+                    f"{self.service.source} answered 429 Too Many Requests on page "
+                    f"{page.request.number}; syncdeck waited and retried.",
+                    step_id=step_id, code="http_429",
+                ))  # fmt: skip
+            if page.error:
+                error = f"page {page.request.number}: {page.error}"
+                if ex.status in (401, 403) and not self.src_confirmed:
+                    fatal = self._auth_fatal(ex, self.service.source, self.src_cfg, self.src_id)
+                await rec.flush(step_id=step_id, instance_id=instance_id, calls=ex.calls, logs=logs)
+                await store.update_instance(
+                    instance_id, retries=ex.retries, status_code=ex.status,
+                    duration_ms=ex.duration_ms,
+                )  # fmt: skip
+                break
+            self.src_confirmed = True
+            out = await pusher.page(
+                page.records, step_id=step_id, run_id=rec.run_id, instance_id=instance_id
+            )
+            state = None
+            if stream.incremental is not None and not self.dry_run and page.records:
+                values = [get_path(r, stream.incremental.cursor_path) for r in page.records]
+                values = [str(v) for v in values if v not in (None, "")]
+                if values:
+                    cursor_value = max([cursor_value or "", *values])
+                    state = (self.service.id, stream.name, cursor_value)
+            ids = await rec.flush(
+                step_id=step_id, instance_id=instance_id, entities=out.entities,
+                calls=ex.calls, logs=logs, id_map=out.id_map, counts=out.counts,
+                stream_state=state,
+            )  # fmt: skip
+            totals.add(out.counts)
+            if out.failures:
+                await self._failure_logs(stream, step_id, out, ids)
+            for lookup, values in out.unmapped.items():
+                await store.note_unmapped(self.service.id, lookup, sorted(values))
+            await store.update_instance(
+                instance_id, records=len(page.records), retries=ex.retries,
+                status_code=ex.status, duration_ms=ex.duration_ms,
+            )  # fmt: skip
+            await self._emit(
+                Progress(
+                    rec.run_id, stream.name, page.request.number, rec.totals.pulled,
+                    rec.totals.created, rec.totals.updated, rec.totals.skipped, rec.totals.failed,
+                )
+            )  # fmt: skip
+            if pusher.auth_failure is not None:
+                fatal = self._auth_fatal(
+                    pusher.auth_failure, self.service.destination, self.dst_cfg, self.dst_id
+                )
+                error = fatal.reason
+                break
+            if await store.cancel_requested(rec.run_id):
+                cancelled = True
+                break
+        ms = int((time.perf_counter() - t0) * 1000)
+        if cancelled:
+            status = StepStatus.CANCELLED
+        elif error:
+            status = StepStatus.FAILED
+        elif totals.failed:
+            status = StepStatus.PARTIAL
+        else:
+            status = StepStatus.SUCCESS
+        rt = rec.totals
+        rt.steps += 1
+        if status == StepStatus.FAILED:
+            rt.steps_failed += 1
+            rt.messages.append(f"{stream.name}: {error}")
+        elif status == StepStatus.PARTIAL:
+            rt.steps_partial += 1
+            rt.messages.append(f"{stream.name}: {totals.failed} failed")
+        title, details = events.completed(
+            stream.name, totals.created, totals.updated, totals.failed, ms
+        )
+        logs = []
+        if error:
+            ftitle, fdetails = events.failed(stream.name, error)
+            code = fatal.code if fatal else None
+            logs.append(rec.log(LogLevel.ERROR, ftitle, fdetails, step_id=step_id, code=code))
+        level = LogLevel.INFO if not (totals.failed or error) else LogLevel.WARNING
+        logs.append(rec.log(level, title, details, kind=LogKind.MILESTONE, step_id=step_id))
+        await rec.flush(step_id=step_id, logs=logs)
+        await store.update_step(
+            step_id, status=status.value, finished_at=now(), message=error,
+            rate_limited=int(totals.rate_limited),
+        )  # fmt: skip
+        if fatal is not None:
+            raise fatal
+        return status
+
+    async def _failure_logs(
+        self, stream: StreamConfig, step_id: int, out: Any, ids: list[int]
+    ) -> None:
+        by_ext = {}
+        for eid, ent in zip(ids, out.entities, strict=True):
+            if ent.status == "failed":
+                by_ext.setdefault(ent.external_id, eid)
+        logs = []
+        for ext, reason in out.failures[:50]:
+            status = int(reason[5:8]) if reason[:5] == "HTTP " and reason[5:8].isdigit() else None
+            code = match(status, reason)
+            logs.append(self.rec.log(
+                LogLevel.ERROR, f"{events.label(stream.name)} {ext} failed", reason,
+                step_id=step_id, entity_id=by_ext.get(ext), connector_id=self.dst_id, code=code,
+            ))  # fmt: skip
+        await self.rec.flush(step_id=None, logs=logs)
+
+
+async def run_service(store: Store, name: str, **options: Any) -> RunResult:
+    """Run one service now. Raises UserError for bad input; otherwise returns the result."""
+    await store.mark_interrupted()
+    return await ServiceRun(store, name, **options).run()
