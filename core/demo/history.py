@@ -1,0 +1,273 @@
+"""seed_history: 30 days of deterministic demo history, written fast through the store.
+
+Everything is relative to `now`, so the 30-day window is always full. Rows are generated in time
+order (ids grow with time) and written with executemany in transactions of about 10,000 rows,
+while the next batch is being generated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import random
+import time
+from collections.abc import Callable
+
+from ..store import Store
+from .catalogue import CONNECTORS, SERVICES, VALUE_MAPPINGS, Cadence, ServiceSpec
+from .generate import Generator, RunResult, Sink
+from .wordings import CONNECTOR_EVENTS, COOLDOWN
+
+DAY = 86400.0
+HOUR = 3600.0
+FLUSH_ROWS = 10_000
+
+_SQL = {
+    "runs": "INSERT INTO runs (id, service_id, sync_type, trigger, status, started_at, "
+    "finished_at, pulled, pushed, created, updated, skipped, failed, errors, message, retry_of, "
+    "pid, host, heartbeat_at, cancel_requested) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    "steps": "INSERT INTO steps (id, run_id, stream, status, started_at, finished_at, processed, "
+    "created, updated, skipped, failed, rate_limited, message) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    "instances": "INSERT INTO instances (id, step_id, run_id, page, method, url, cursor, records, "
+    "retries, headroom, status_code, duration_ms, started_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    "entities": "INSERT INTO entities (id, step_id, run_id, instance_id, external_id, "
+    "internal_id, action, status, reason, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+    "calls": "INSERT INTO api_calls (id, run_id, step_id, instance_id, entity_id, connector_id, "
+    "method, url, params_json, status_code, duration_ms, attempt, error, started_at, "
+    "request_headers_json, response_headers_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    "payloads": "INSERT INTO payloads (call_id, created_at, request_body, response_body) "
+    "VALUES (?,?,?,?)",
+    "logs": "INSERT INTO log_events (id, ts, level, kind, title, details, connector_id, "
+    "service_id, run_id, step_id, entity_id, code) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+}
+_TABLES = {
+    "runs": "runs", "steps": "steps", "instances": "instances", "entities": "entities",
+    "api_calls": "api_calls", "log_events": "log_events",
+}  # fmt: skip
+
+# incidents: (service, from hours ago, to hours ago, failure key) - every run inside fails
+INCIDENTS = (
+    ("shopify-to-autotask", 5.2, 0.0, "http_401"),
+    ("autotask-orders-to-shopify", 5.2, 0.0, "http_401"),
+    ("shopify-to-xero", 8.0 * 24, 7.6 * 24, "oauth_expired"),
+    ("shopify-to-quickbooks", 12.6 * 24, 12.0 * 24, "oauth_expired"),
+)
+
+
+async def _flush(store: Store, sink: Sink) -> None:
+    async with store.transaction() as conn:
+        for name in ("runs", "steps", "instances", "entities", "calls", "payloads", "logs"):
+            rows = getattr(sink, name)
+            if rows:
+                await conn.executemany(_SQL[name], rows)
+
+
+async def _setup(store: Store, now: float) -> tuple[dict[str, int], dict[str, int]]:
+    connector_ids: dict[str, int] = {}
+    for c in CONNECTORS:
+        cid = await store.upsert_connector(c.name, base_url=c.base_url, preset=c.preset,
+                                           config=c.config)  # fmt: skip
+        tested = (
+            None if c.status == "untested" else now - (5 * HOUR if c.status == "error" else DAY)
+        )
+        await store.set_connector_status(cid, c.status, c.status_detail, tested)
+        connector_ids[c.name] = cid
+    service_ids: dict[str, int] = {}
+    for s in SERVICES:
+        service_ids[s.name] = await store.upsert_service(
+            s.name, source_id=connector_ids[s.source], destination_id=connector_ids[s.destination],
+            schedule=s.schedule, enabled=s.enabled, capture_payloads=s.capture_payloads,
+            config=s.config,
+        )  # fmt: skip
+    for svc, lookups in VALUE_MAPPINGS.items():
+        for lookup, pairs in lookups.items():
+            await store.set_value_mappings(service_ids[svc], lookup, pairs)
+    return connector_ids, service_ids
+
+
+async def _first_ids(store: Store) -> dict[str, int]:
+    out = {}
+    async with store.wconn.execute(
+        "SELECT " + ", ".join(f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {t})" for t in _TABLES)
+    ) as cur:
+        row = await cur.fetchone()
+    for key, value in zip(_TABLES, row, strict=True):
+        out[key] = int(value)
+    return out
+
+
+def _schedule(
+    rng: random.Random, now: float, runs_factor: int
+) -> list[tuple[float, int, str, dict]]:
+    """Every planned run and event in the window: (time, seq, kind, details)."""
+    start = now - 30 * DAY + 600
+    end = now - 15 * 60
+    out: list[tuple[float, int, str, dict]] = []
+    seq = 0
+
+    def add(t: float, what: str, **kw: object) -> None:
+        nonlocal seq
+        if start <= t <= end:
+            out.append((t, seq, what, kw))
+            seq += 1
+
+    day0 = (start // DAY) * DAY
+    for svc in SERVICES:
+        stop = now - svc.stopped_days_ago * DAY if svc.stopped_days_ago else end
+        for cad in svc.cadences:
+            every = cad.every_hours * HOUR
+            if cad.size != "full":
+                every /= runs_factor
+            t = day0 + cad.at_hour * HOUR
+            while t < stop:
+                add(t + rng.uniform(0, 90), "run", svc=svc, cad=cad, trigger="schedule")
+                t += every
+        t = start + rng.uniform(0, DAY)
+        while t < stop:  # people pressing "run now", sometimes too soon (cooldown)
+            add(t, "run", svc=svc, cad=Cadence("full" if rng.random() < 0.3 else "update", 0),
+                trigger="manual")  # fmt: skip
+            if rng.random() < 0.3:
+                add(t + rng.uniform(5, 50) * 60, "cooldown", svc=svc)
+            t += rng.uniform(0.5, 2.5) * DAY
+    for ago, connector, level, kind, title, details, code in CONNECTOR_EVENTS:
+        add(now - ago * HOUR, "event", connector=connector, level=level, kind=kind, title=title,
+            details=details, code=code)  # fmt: skip
+    heapq.heapify(out)
+    return out
+
+
+def _mode(rng: random.Random, svc: ServiceSpec, t: float, now: float) -> tuple[str, str | None]:
+    for name, frm, to, failure in INCIDENTS:
+        if name == svc.name and now - frm * HOUR <= t <= now - to * HOUR:
+            return "failed", failure
+    r = rng.random()
+    if r < 0.80:
+        return "success", None
+    if r < 0.92:
+        return "partial", None
+    if r < 0.96:
+        return "failed", None
+    if r < 0.98:
+        return "cancelled", None
+    return "interrupted", None
+
+
+async def seed_history(
+    store: Store,
+    *,
+    scale: float = 1,
+    seed: int = 7,
+    now: float | None = None,
+    calls_per_entity: float = 4.0,
+    progress: Callable[[dict[str, int]], None] | None = None,
+) -> dict:
+    """Fill `store` with 30 days of demo history ending at `now`. Returns counts written."""
+    if scale <= 0:
+        raise ValueError("scale must be positive")
+    now = time.time() if now is None else float(now)
+    rng = random.Random(seed)
+    began = time.perf_counter()
+    connector_ids, service_ids = await _setup(store, now)
+    first = await _first_ids(store)
+    gen = Generator(rng=rng, now=now, scale=scale, calls_per_entity=calls_per_entity,
+                    connector_ids=connector_ids, service_ids=service_ids,
+                    first_ids=first)  # fmt: skip
+    plan = _schedule(rng, now, gen.runs_factor)
+    last_night = _last_night(plan, now)
+    totals = {k: 0 for k in ("runs", "steps", "instances", "entities", "calls", "payloads", "logs")}
+    pending: asyncio.Task | None = None
+    seq = len(plan)
+
+    async def flush() -> None:
+        nonlocal pending
+        sink = gen.sink
+        gen.sink = Sink()
+        for k in totals:
+            totals[k] += len(getattr(sink, k))
+        if pending is not None:
+            await pending
+        pending = asyncio.ensure_future(_flush(store, sink))
+        if progress is not None:
+            progress(dict(totals))
+
+    while plan:
+        t, _, kind, kw = heapq.heappop(plan)
+        if kind == "event":
+            gen.log(t, kw["level"], kw["kind"], kw["title"], kw["details"], kw["connector"],
+                    code=kw["code"])  # fmt: skip
+        elif kind == "cooldown":
+            svc = kw["svc"]
+            gen.log(t, "WARNING", "event", COOLDOWN[0], COOLDOWN[1], svc.destination, svc.name,
+                    code=COOLDOWN[2])  # fmt: skip
+        else:
+            svc, cad = kw["svc"], kw["cad"]
+            story = None
+            if svc.name == "hubspot-to-connectwise" and cad.size == "full":
+                story = "fail" if t == last_night else "ok"
+            if kind == "retry":
+                mode = "success" if rng.random() < 0.75 else "partial"
+                result = gen.run(svc, t, sync_type="update", trigger="retry", mode=mode,
+                                 size="update", retry_of=kw["of"],
+                                 retry_indices=kw["indices"])  # fmt: skip
+            else:
+                mode, failure = _mode(rng, svc, t, now)
+                if story == "fail":
+                    mode, failure = "partial", None
+                elif story == "ok" and mode == "failed":
+                    mode = "success"
+                sync_type = cad.sync_type
+                if cad.size != "full" and trigger_is_background(svc):
+                    sync_type = "background"
+                result = gen.run(svc, t, sync_type=sync_type, trigger=kw["trigger"], mode=mode,
+                                 size=cad.size, failure=failure, story_4711=story)  # fmt: skip
+            _maybe_retry(rng, plan, svc, result, seq, now)
+            seq += 1
+        if gen.sink.size() >= FLUSH_ROWS:
+            await flush()
+    _live_runs(gen, now)
+    await flush()
+    if pending is not None:
+        await pending
+    compressed = await store.compress_payloads(now - 7 * DAY)
+    totals["compressed_payloads"] = compressed
+    totals["connectors"] = len(CONNECTORS)
+    totals["services"] = len(SERVICES)
+    totals["seconds"] = round(time.perf_counter() - began, 2)
+    return totals
+
+
+def trigger_is_background(svc: ServiceSpec) -> bool:
+    return any(c.sync_type == "background" for c in svc.cadences)
+
+
+def _last_night(plan: list[tuple[float, int, str, dict]], now: float) -> float | None:
+    """The start of the newest nightly full run of hubspot-to-connectwise (customer 4711)."""
+    best = None
+    for t, _, kind, kw in plan:
+        if kind == "run" and kw["svc"].name == "hubspot-to-connectwise":
+            if kw["cad"].size == "full" and kw["trigger"] == "schedule" and t < now - 600:
+                best = t if best is None else max(best, t)
+    return best
+
+
+def _maybe_retry(
+    rng: random.Random, plan: list, svc: ServiceSpec, result: RunResult, seq: int, now: float
+) -> None:
+    if result.status != "partial" or not result.failed or rng.random() > 0.35:
+        return
+    t = result.finished_at + rng.uniform(5, 40) * 60
+    if t < now - 15 * 60:
+        item = {"svc": svc, "cad": Cadence("update", 0), "of": result.run_id,
+                "indices": result.failed}  # fmt: skip
+        heapq.heappush(plan, (t, seq, "retry", item))
+
+
+def _live_runs(gen: Generator, now: float) -> None:
+    """Two runs still going and one queued, as a watcher would see right now."""
+    by_name = {s.name: s for s in SERVICES}
+    gen.run(by_name["hubspot-to-connectwise"], now - 6, sync_type="full", trigger="manual",
+            mode="running", size="full", story_4711="ok")  # fmt: skip
+    gen.run(by_name["shopify-to-xero"], now - 4, sync_type="full", trigger="schedule",
+            mode="running", size="full")  # fmt: skip
+    gen.run(by_name["chargebee-to-connectwise"], now - 2, sync_type="update", trigger="schedule",
+            mode="queued", size="update")  # fmt: skip
