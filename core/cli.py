@@ -38,6 +38,8 @@ COMMAND_MODULES: list[str] = [
     "core.commands.reads",
     "core.commands.maintenance",
     "core.commands.demo",
+    "core.commands.config_cmds",
+    "core.commands.run_cmds",
 ]
 
 PROG = "syncdeck"

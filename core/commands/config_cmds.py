@@ -1,0 +1,66 @@
+"""`syncdeck config import FILE`, `config export`, `config validate FILE`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..config_io import validate_file
+from ..console_api import ConsoleAPI
+from ..errors import UserError
+from .base import command
+
+
+def _describe(cfg: Any) -> str:
+    streams = sum(len(s.streams) for s in cfg.services.values())
+    return (
+        f"{len(cfg.connectors)} connector(s) ({', '.join(cfg.connectors) or 'none'}), "
+        f"{len(cfg.services)} service(s) ({', '.join(cfg.services) or 'none'}), "
+        f"{streams} stream(s)"
+    )
+
+
+async def do_import(args: argparse.Namespace, api: ConsoleAPI) -> int:
+    if args.read_only:
+        raise UserError("config import writes to the store, and --read-only forbids writing.",
+                        "Run it without --read-only.")  # fmt: skip
+    cfg = await api.import_config(args.file)
+    print(f"Imported {args.file}: {_describe(cfg)}.")
+    return 0
+
+
+async def do_export(args: argparse.Namespace, api: ConsoleAPI) -> int:
+    text = await api.export_config()
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        print(f"Wrote {args.output}.", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+async def do_validate(args: argparse.Namespace, api: Any) -> int:
+    cfg = validate_file(args.file)
+    print(f"{args.file} is valid: {_describe(cfg)}.")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    group = subparsers.add_parser(
+        "config", help="import, export or validate the TOML configuration",
+        description="The TOML file of connectors and services.",
+    )  # fmt: skip
+    sub = group.add_subparsers(
+        dest="config_command", metavar="ACTION", required=True, parser_class=type(group)
+    )
+    p = command(sub, "import", do_import, help="validate a TOML file, then store it",
+                store="create", formats=False)  # fmt: skip
+    p.add_argument("file", metavar="FILE")
+    p = command(sub, "export", do_export, help="print the stored configuration as TOML",
+                formats=False)  # fmt: skip
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p = command(sub, "validate", do_validate, help="check a TOML file without storing it",
+                store="none", formats=False)  # fmt: skip
+    p.add_argument("file", metavar="FILE")

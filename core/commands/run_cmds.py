@@ -1,0 +1,72 @@
+"""`syncdeck run SERVICE [--full] [--stream NAME] [--dry-run] [--config FILE]`.
+
+A live progress line on stderr, a summary at the end. Exit 0 success, 3 partial, 1 failed,
+2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+from ..console_api import ConsoleAPI
+from ..errors import UserError
+from .base import command
+
+
+class ProgressLine:
+    """One line rewritten in place on a terminal; a line every few seconds otherwise."""
+
+    def __init__(self, stream: Any = None) -> None:
+        self.out = stream or sys.stderr
+        self.tty = bool(getattr(self.out, "isatty", lambda: False)())
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, p: Any) -> None:
+        if p.done:
+            if self.tty and self.shown:
+                self.out.write("\r\x1b[2K")
+                self.out.flush()
+            return
+        text = (
+            f"run {p.run_id} · {p.stream} page {p.page} · {p.pulled} pulled: {p.created} created, "
+            f"{p.updated} updated, {p.skipped} skipped, {p.failed} failed"
+        )
+        t = time.monotonic()
+        if self.tty:
+            self.out.write("\r\x1b[2K" + text[:200])
+            self.out.flush()
+            self.shown = True
+        elif t - self.last >= 5:
+            self.out.write(text + "\n")
+            self.out.flush()
+            self.last = t
+
+
+async def do_run(args: argparse.Namespace, api: ConsoleAPI) -> int:
+    if args.read_only:
+        raise UserError("run writes its progress to the store, and --read-only forbids writing.",
+                        "Run it without --read-only.")  # fmt: skip
+    if args.config:
+        await api.import_config(args.config)
+    result = await api.run_service(
+        args.service, full=args.full, stream=args.stream, dry_run=args.dry_run,
+        progress=ProgressLine(),
+    )  # fmt: skip
+    print(result.summary())
+    return result.exit_code
+
+
+def register(subparsers: Any) -> None:
+    p = command(
+        subparsers, "run", do_run, store="create", formats=False,
+        help="run one service now, headless (exit 0 success, 3 partial, 1 failed, 2 bad input)",
+    )  # fmt: skip
+    p.add_argument("service", metavar="SERVICE")
+    p.add_argument("--full", action="store_true", help="ignore saved incremental cursors")
+    p.add_argument("--stream", metavar="NAME", help="run only this stream")
+    p.add_argument("--dry-run", action="store_true", help="pull and map, send nothing")
+    p.add_argument("--config", metavar="FILE", help="import this TOML file first")
