@@ -40,6 +40,7 @@ COMMAND_MODULES: list[str] = [
     "core.commands.demo",
     "core.commands.config_cmds",
     "core.commands.run_cmds",
+    "core.commands.action_cmds",
 ]
 
 PROG = "syncdeck"
@@ -79,6 +80,8 @@ async def _dispatch(args: argparse.Namespace) -> int:
         return int(await args.handler(args, None) or 0)
     api = await ConsoleAPI.open(args.db, create=mode == "create", read_only=args.read_only)
     try:
+        if not args.read_only:  # a run whose process died (kill -9) is marked interrupted
+            await api.store.mark_interrupted()
         return int(await args.handler(args, api) or 0)
     finally:
         await api.close()
@@ -100,7 +103,7 @@ def open_console(args: argparse.Namespace, db: str | None) -> int:
 def _fail(error: UserError) -> int:
     text = " ".join(str(error).split())
     sys.stderr.write(f"{PROG}: {text}\n")
-    return EXIT_USER
+    return getattr(error, "exit_code", EXIT_USER)  # 2; a refused run (cooldown) is 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from .errors import UserError
 from .models import (
     ApiCall,
     Connector,
@@ -114,6 +115,58 @@ class ConsoleAPI:
 
     async def info(self) -> dict[str, object]:
         return await self.store.info()
+
+    # ---- operator actions (core/actions.py) --------------------------------------------------
+
+    def _writable(self, what: str) -> None:
+        if self.read_only:
+            raise UserError(f"{what} writes to the store, and read-only mode forbids it.",
+                            "Open without --read-only.")  # fmt: skip
+
+    async def run_now(self, name: str, *, force: bool = False, **options: Any) -> Any:
+        """Run a service now, honouring its cooldown (CooldownActive) unless `force`."""
+        from .actions import run_now
+
+        self._writable("Running a service")
+        return await run_now(self.store, name, force=force, **options)
+
+    async def cancel_run(self, run_id: int) -> Run:
+        from .actions import cancel_run
+
+        self._writable("Cancelling a run")
+        return await cancel_run(self.store, run_id)
+
+    async def retry_run(self, run_id: int, **options: Any) -> Any:
+        """A new run of trigger "retry" pushing only the failed entities of `run_id`."""
+        from .actions import retry_run
+
+        self._writable("Retrying a run")
+        return await retry_run(self.store, run_id, **options)
+
+    async def test_connection(self, name: str) -> Any:
+        """One cheap authenticated request; returns core.actions.ConnectionCheck."""
+        from .actions import check_connection
+
+        self._writable("Testing a connector")
+        return await check_connection(self.store, name)
+
+    async def reconnect_connector(self, name: str, values: dict[str, str]) -> list[str]:
+        from .actions import reconnect_connector
+
+        self._writable("Reconnecting a connector")
+        return await reconnect_connector(self.store, name, values)
+
+    async def disconnect_connector(self, name: str) -> list[str]:
+        from .actions import disconnect_connector
+
+        self._writable("Disconnecting a connector")
+        return await disconnect_connector(self.store, name)
+
+    async def set_service_enabled(self, name: str, enabled: bool) -> Service:
+        from .actions import set_service_enabled
+
+        self._writable("Enabling or disabling a service")
+        return await set_service_enabled(self.store, name, enabled)
 
     # ---- maintenance -------------------------------------------------------------------------
 

@@ -52,9 +52,9 @@ async def do_run(args: argparse.Namespace, api: ConsoleAPI) -> int:
                         "Run it without --read-only.")  # fmt: skip
     if args.config:
         await api.import_config(args.config)
-    result = await api.run_service(
-        args.service, full=args.full, stream=args.stream, dry_run=args.dry_run,
-        progress=ProgressLine(),
+    result = await api.run_now(
+        args.service, force=args.force, full=args.full, stream=args.stream,
+        dry_run=args.dry_run, progress=ProgressLine(),
     )  # fmt: skip
     print(result.summary())
     return result.exit_code
@@ -70,3 +70,5 @@ def register(subparsers: Any) -> None:
     p.add_argument("--stream", metavar="NAME", help="run only this stream")
     p.add_argument("--dry-run", action="store_true", help="pull and map, send nothing")
     p.add_argument("--config", metavar="FILE", help="import this TOML file first")
+    p.add_argument("--force", action="store_true",
+                   help="run even inside the service's cooldown (default 60 minutes)")  # fmt: skip

@@ -14,10 +14,10 @@ def check_cron(expr: str | None) -> str | None:
     if expr is None:
         return None
     text = " ".join(expr.split())
-    if len(text.split(" ")) != 5 or not croniter.is_valid(text):
+    if len(text.split(" ")) not in (5, 6) or not croniter.is_valid(text):
         raise ValueError(
             f"schedule '{expr}' is not a cron expression of five fields "
-            f"(minute hour day month weekday); for example {EXAMPLES}"
+            f"(minute hour day month weekday; a sixth, seconds, may follow); for example {EXAMPLES}"
         )
     return text
 

@@ -118,8 +118,10 @@ class ServiceRun:
         environ: dict[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         retry_of: int | None = None,
+        only_ids: dict[str, set[str]] | None = None,
     ) -> None:
         self.store = store
+        self.only_ids = only_ids  # a retry: stream -> the external ids to push again
         self.name = name
         self.full = full
         self.only = stream
@@ -160,14 +162,15 @@ class ServiceRun:
             for vm in await self.store.list_value_mappings(svc.id, lookup):
                 if vm.status == MappingStatus.MAPPED and vm.destination_value is not None:
                     self.lookups[lookup][vm.source_value] = vm.destination_value
+        capture = self.cfg.payload_max_bytes if self.cfg.capture_payloads else None
         self.src = Client(
             svc.source, self.src_cfg, connector_id=self.src_id, environ=self.environ,
-            transport=self.transport,
+            transport=self.transport, capture_limit=capture,
         )  # fmt: skip
         try:
             self.dst = Client(
                 svc.destination, self.dst_cfg, connector_id=self.dst_id, environ=self.environ,
-                transport=self.transport,
+                transport=self.transport, capture_limit=capture,
             )  # fmt: skip
         except BaseException:
             await self.src.aclose()
@@ -306,10 +309,13 @@ class ServiceRun:
                 await rec.flush(step_id=step_id, instance_id=instance_id, calls=ex.calls, logs=logs)
                 await store.update_instance(
                     instance_id, retries=ex.retries, status_code=ex.status,
-                    duration_ms=ex.duration_ms,
+                    duration_ms=ex.duration_ms, headroom=ex.headroom,
                 )  # fmt: skip
                 break
             self.src_confirmed = True
+            if self.only_ids is not None:
+                keep = self.only_ids.get(stream.name, set())
+                page.records = [r for r in page.records if pusher.mapper.external_id(r) in keep]
             out = await pusher.page(
                 page.records, step_id=step_id, run_id=rec.run_id, instance_id=instance_id
             )
@@ -332,7 +338,7 @@ class ServiceRun:
                 await store.note_unmapped(self.service.id, lookup, sorted(values))
             await store.update_instance(
                 instance_id, records=len(page.records), retries=ex.retries,
-                status_code=ex.status, duration_ms=ex.duration_ms,
+                status_code=ex.status, duration_ms=ex.duration_ms, headroom=ex.headroom,
             )  # fmt: skip
             await self._emit(
                 Progress(
