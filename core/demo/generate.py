@@ -5,9 +5,7 @@ No pydantic and no awaits on this path: it is called millions of times for `--sc
 
 from __future__ import annotations
 
-import json
 import random
-from dataclasses import dataclass, field
 
 from .catalogue import (
     AGREEMENT_4711,
@@ -17,10 +15,10 @@ from .catalogue import (
     ServiceSpec,
     StreamSpec,
 )
-from .urls import Push, detail_url, header_variants, make_id, pull_url, token
+from .records import Pool, RunResult, Sink, err_body, ok_body, req_body
+from .urls import Push, detail_url, header_variants, pull_url, token
 from .wordings import (
     CANCELLED,
-    COMPANY_NAMES,
     FAILURES,
     INTERRUPTED,
     REQUIRED_FIELD,
@@ -32,44 +30,6 @@ from .wordings import (
 )
 
 CONCURRENCY = 8  # pushes in flight: an entity advances the clock by its calls' time / this
-
-
-@dataclass
-class Sink:
-    runs: list[tuple] = field(default_factory=list)
-    steps: list[tuple] = field(default_factory=list)
-    instances: list[tuple] = field(default_factory=list)
-    entities: list[tuple] = field(default_factory=list)
-    calls: list[tuple] = field(default_factory=list)
-    payloads: list[tuple] = field(default_factory=list)
-    logs: list[tuple] = field(default_factory=list)
-
-    def size(self) -> int:
-        return (
-            len(self.runs) + len(self.steps) + len(self.instances) + len(self.entities)
-            + len(self.calls) + len(self.payloads) + len(self.logs)
-        )  # fmt: skip
-
-
-@dataclass
-class RunResult:
-    run_id: int
-    status: str
-    finished_at: float
-    failed: dict[str, list[int]]  # stream -> pool indices that failed (for a retry run)
-
-
-class _Pool:
-    """Stable records of one stream: the same ids recur across runs, as in a real sync."""
-
-    def __init__(self, rng: random.Random, stream: StreamSpec, push: Push, src_base: str, n: int):
-        self.ext = [make_id(rng, stream.ext_style) for _ in range(n)]
-        self.int = [make_id(rng, stream.int_style) for _ in range(n)]
-        self.name = [rng.choice(COMPANY_NAMES) for _ in range(n)]
-        self.lookup = [push.lookup(e) for e in self.ext]
-        self.update = [push.write("update", i) for i in self.int]
-        self.delete = [push.write("delete", i) for i in self.int]
-        self.detail = [detail_url(src_base, stream.pull, e) for e in self.ext]
 
 
 class Generator:
@@ -96,7 +56,7 @@ class Generator:
         self.headers = {c.name: header_variants(c) for c in CONNECTORS}
         # calls per entity without extras is about 1.9 (lookup + write + retries)
         self.extra_calls = max(0.0, calls_per_entity - 1.9)
-        self.pools: dict[tuple[str, str], _Pool] = {}
+        self.pools: dict[tuple[str, str], Pool] = {}
         self.pushes: dict[tuple[str, str], Push] = {}
 
     # ---- ids and small helpers -------------------------------------------------------------
@@ -106,14 +66,14 @@ class Generator:
         self.ids[table] = v + 1
         return v
 
-    def pool(self, svc: ServiceSpec, stream: StreamSpec) -> _Pool:
+    def pool(self, svc: ServiceSpec, stream: StreamSpec) -> Pool:
         key = (svc.name, stream.name)
         if key not in self.pools:
             dst = self.specs[svc.destination]
             push = Push(dst.base_url, stream.push_path, stream.int_style)
             self.pushes[key] = push
             n = max(2, int(stream.full_size * self.records_factor))
-            pool = _Pool(self.rng, stream, push, self.specs[svc.source].base_url, n)
+            pool = Pool(self.rng, stream, push, self.specs[svc.source].base_url, n)
             if stream.name == "companies" and svc.destination == "connectwise":
                 pool.ext[0], pool.int[0], pool.name[0] = EXTERNAL_4711, INTERNAL_4711, "Contoso Ltd"
                 pool.lookup[0] = push.lookup(EXTERNAL_4711)
@@ -244,7 +204,7 @@ class Generator:
         self,
         svc: ServiceSpec,
         stream: StreamSpec,
-        pool: _Pool,
+        pool: Pool,
         run_id: int,
         t: float,
         idxs: list[int],
@@ -422,8 +382,8 @@ class Generator:
                                            d_err))  # fmt: skip
                             te += dur / 1000 + 0.5 * a
                         if capture:
-                            sink.payloads.append((cid, te, _req_body(ext, pool.name[idx], agr),
-                                                  _err_body(f.status, msg)))  # fmt: skip
+                            sink.payloads.append((cid, te, req_body(ext, pool.name[idx], agr),
+                                                  err_body(f.status, msg)))  # fmt: skip
                     self.log(te, "ERROR", "event", f.title, msg, dst, svc.name, run_id, step_id,
                              eid, f.code)  # fmt: skip
                     rc["errors"] += 1
@@ -467,8 +427,8 @@ class Generator:
                                   a, "", te, d_req, d_ok[rng.randrange(8)]))  # fmt: skip
                     te += dur / 1000
                     if capture and action != "delete" and rnd() < 0.15:
-                        sink.payloads.append((cid, te, _req_body(ext, pool.name[idx], ""),
-                                              _ok_body(iid, ext)))  # fmt: skip
+                        sink.payloads.append((cid, te, req_body(ext, pool.name[idx], ""),
+                                              ok_body(iid, ext)))  # fmt: skip
                     ents.append((eid, step_id, run_id, inst_id, ext, iid, action, "success", "",
                                  te))  # fmt: skip
                     if action == "create":
@@ -497,26 +457,3 @@ class Generator:
             n_failed, rate_limited, message,
         ))  # fmt: skip
         return t, failed_idx, outcome, message
-
-
-def _req_body(ext: str, name: str, agr: str) -> str:
-    body = {"identifier": ext, "name": name, "site": {"name": "Main"}}
-    if agr:
-        body["agreement"] = {"id": int(agr)}
-    return json.dumps(body)
-
-
-def _ok_body(iid: str | None, ext: str) -> str:
-    return f'{{"id":"{iid}","identifier":"{ext}","_info":{{"updatedBy":"syncdeck"}}}}'
-
-
-def _err_body(status: int | None, msg: str) -> str | None:
-    if status is None:
-        return None
-    return json.dumps(
-        {
-            "code": "InvalidObject" if status == 400 else f"HTTP{status}",
-            "message": msg,
-            "errors": [{"code": "InvalidField", "message": msg}],
-        }  # fmt: skip
-    )
