@@ -35,6 +35,8 @@ class Served:
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def start(self, timeout: float = 10.0) -> Served:
+        if self.thread.is_alive():
+            return self
         self.thread.start()
         deadline = time.monotonic() + timeout
         while not self.server.started:
