@@ -313,6 +313,7 @@ class ServiceRun:
                 )  # fmt: skip
                 break
             self.src_confirmed = True
+            await store.record_samples(self.service.id, stream.name, page.records)  # mapping preview
             if self.only_ids is not None:
                 keep = self.only_ids.get(stream.name, set())
                 page.records = [r for r in page.records if pusher.mapper.external_id(r) in keep]

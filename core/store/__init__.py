@@ -13,6 +13,7 @@ from .page import PAGE_SIZES, Page
 from .reads import Reads
 from .records import Batch, CallRow, Counts, EntityRow, IdMapRow, LogRow
 from .retention import PruneReport, Retention
+from .samples import Samples
 from .schema import LATEST
 from .state import State
 from .writes import Writes
@@ -23,7 +24,7 @@ __all__ = [
 ]  # fmt: skip
 
 
-class Store(Reads, Writes, Retention, State):
+class Store(Reads, Writes, Retention, State, Samples):
     """One SQLite file: a writer connection and a reader connection (WAL: readers never block
     the writer). Use `await open_store(...)` or `async with await open_store(...) as store`."""
 

@@ -234,5 +234,17 @@ CREATE TABLE undo_log (
 );
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3]
+# v4: sample records of the last pull per service and stream (mapping preview, path completion).
+V4 = """
+CREATE TABLE samples (
+    service_id INTEGER NOT NULL,
+    stream TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    record_json TEXT NOT NULL,
+    pulled_at REAL NOT NULL,
+    PRIMARY KEY (service_id, stream, seq)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4]
 LATEST = len(MIGRATIONS)
