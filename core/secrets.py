@@ -54,7 +54,7 @@ def _check_mode(path: Path) -> None:
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         raise UserError(
-            f"The secrets file {path} can be read by others (mode {mode:04o}); syncdeck refuses it.",
+            f"The secrets file {path} can be read by others (mode {mode:04o}); it is refused.",
             f"Run: chmod 600 {path}",
         )
 

@@ -313,7 +313,8 @@ class ServiceRun:
                 )  # fmt: skip
                 break
             self.src_confirmed = True
-            await store.record_samples(self.service.id, stream.name, page.records)  # mapping preview
+            if not totals.pulled:  # the first records of the pull: the mapping grid's preview
+                await store.record_samples(self.service.id, stream.name, page.records)
             if self.only_ids is not None:
                 keep = self.only_ids.get(stream.name, set())
                 page.records = [r for r in page.records if pusher.mapper.external_id(r) in keep]
