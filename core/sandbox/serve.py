@@ -58,3 +58,24 @@ class Served:
 
 def serve(app: Any, port: int | None = None) -> Served:
     return Served(app, port).start()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m core.sandbox.serve crm|erp PORT [RECORDS]`: serve in the foreground."""
+    import sys
+
+    from .crm import CrmState, crm_app, make_customers
+    from .erp import ErpState, erp_app
+
+    args = sys.argv[1:] if argv is None else argv
+    kind, port = args[0], int(args[1])
+    if kind == "crm":
+        n = int(args[2]) if len(args) > 2 else 1000
+        app = crm_app(CrmState(make_customers(n, messy=False)))
+    else:
+        app = erp_app(ErpState())
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""Engine benchmarks against loopback servers (not collected by pytest; prints figures).
+
+1. Pull throughput: the engine (pull, map, record every page, entity and call in the store)
+   vs a bare httpx loop with the same concurrency against the same server.
+2. 100,000 records end to end (pull, map, POST each to the ERP, record) and the RSS growth.
+
+Servers run in subprocesses so their memory does not count. Run:
+    .venv/bin/python tests/bench/bench_engine.py [--records 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from core.config import parse_config  # noqa: E402
+from core.config_io import apply  # noqa: E402
+from core.engine.runner import run_service  # noqa: E402
+from core.sandbox import free_port  # noqa: E402
+from core.store import open_store  # noqa: E402
+
+CONCURRENCY = 4
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        pages = int(fh.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def start(kind: str, records: int = 0) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "core.sandbox.serve", kind, str(port), str(records)], cwd=ROOT
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            httpx.get(url + "/", timeout=0.2)
+            return proc, url
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{kind} server did not start")
+
+
+def config(crm: str, erp: str, per_page: int, push: bool) -> str:
+    push_line = (
+        'push = { create = "POST /accounts", update = "PATCH /accounts/{id}" }\n' if push else ""
+    )
+    return f"""
+[connectors.crm]
+base_url = "{crm}"
+rate_limit = {{ concurrency = {CONCURRENCY} }}
+[connectors.erp]
+base_url = "{erp}"
+rate_limit = {{ concurrency = {CONCURRENCY * 4} }}
+[services.bench]
+source = "crm"
+destination = "erp"
+[[services.bench.streams]]
+name = "customers"
+pull = {{ path = "/customers", params = {{ _per_page = {per_page} }}, data_selector = "data", paginator = {{ type = "page_number", page_param = "_page", total_path = "pages" }} }}
+{push_line}[services.bench.streams.fields]
+name = {{ from = "company.name", transforms = ["trim"] }}
+email = {{ from = "email", transforms = ["lower"], required = true }}
+source_id = {{ from = "id", transforms = ["string"] }}
+"""
+
+
+async def bare_pull(url: str, pages: int, per_page: int) -> tuple[float, int]:
+    sem = asyncio.Semaphore(CONCURRENCY)
+    n = 0
+    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=CONCURRENCY * 2)) as c:
+
+        async def one(p: int) -> None:
+            nonlocal n
+            async with sem:
+                r = await c.get(url + "/customers", params={"_per_page": per_page, "_page": p})
+                n += len(r.json()["data"])
+
+        t = time.perf_counter()
+        await asyncio.gather(*(one(p) for p in range(1, pages + 1)))
+        return time.perf_counter() - t, n
+
+
+async def engine(crm: str, erp: str, per_page: int, push: bool, tmp: str, tag: str):
+    store = await open_store(Path(tmp) / f"{tag}.db")
+    await apply(store, parse_config(config(crm, erp, per_page, push)), "")
+    t = time.perf_counter()
+    r = await run_service(store, "bench", environ={})
+    dt = time.perf_counter() - t
+    await store.close()
+    return dt, r
+
+
+async def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pull-records", type=int, default=20_000)
+    ap.add_argument("--records", type=int, default=100_000)
+    args = ap.parse_args()
+    tmp = tempfile.mkdtemp()
+    per_page = 100
+    crm, crm_url = start("crm", args.pull_records)
+    erp, erp_url = start("erp")
+    try:
+        pages = -(-args.pull_records // per_page)
+        await bare_pull(crm_url, 5, per_page)  # warm up
+        bare_t, bare_n = min([await bare_pull(crm_url, pages, per_page) for _ in range(3)])
+        eng = [await engine(crm_url, erp_url, per_page, False, tmp, f"pull{i}") for i in range(3)]
+        eng_t, r = min(eng, key=lambda x: x[0])
+        assert r.pulled == bare_n == args.pull_records, (r.pulled, bare_n)
+        print(f"pull: {bare_n} records, {pages} pages of {per_page}, concurrency {CONCURRENCY}")
+        print(f"  bare httpx loop:        {bare_n / bare_t:10.0f} records/s")
+        print(f"  engine (recorded):      {r.pulled / eng_t:10.0f} records/s")
+        print(f"  engine / bare:          {bare_t / eng_t * 100:9.1f} %")
+    finally:
+        crm.terminate()
+        erp.terminate()
+    crm, crm_url = start("crm", args.records)
+    erp, erp_url = start("erp")
+    try:
+        before = rss_mb()
+        dt, r = await engine(crm_url, erp_url, 500, True, tmp, "e2e")
+        after = rss_mb()
+        print(f"end to end: {r.pulled} records pulled, {r.created} created, {r.status.value}")
+        print(f"  duration:               {dt:9.1f} s ({r.pulled / dt:.0f} records/s)")
+        print(
+            f"  RSS before / after:     {before:9.1f} / {after:.1f} MB (growth {after - before:.1f} MB)"
+        )
+    finally:
+        crm.terminate()
+        erp.terminate()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
