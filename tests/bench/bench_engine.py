@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Engine benchmarks against loopback servers (not collected by pytest; prints figures).
 
 1. Pull throughput: the engine (pull, map, record every page, entity and call in the store)
@@ -136,7 +137,7 @@ async def main() -> None:
         print(f"end to end: {r.pulled} records pulled, {r.created} created, {r.status.value}")
         print(f"  duration:               {dt:9.1f} s ({r.pulled / dt:.0f} records/s)")
         print(
-            f"  RSS before / after:     {before:9.1f} / {after:.1f} MB (growth {after - before:.1f} MB)"
+            f"  RSS before / after:     {before:9.1f} / {after:.1f} MB (growth {after - before:.1f} MB)"  # noqa: E501
         )
     finally:
         crm.terminate()
