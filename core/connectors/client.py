@@ -110,9 +110,10 @@ class Client:
         headers, header_secrets = static_headers(name, cfg, environ)
         self.redactor = Redactor([*self.auth.secrets, *header_secrets])
         rl = cfg.rate_limit
-        self.limiter = limiter or RateLimiter(rl.requests_per_second, rl.concurrency, rl.burst)
+        from .headroom import HeadroomLimiter
         from .presets import headroom_parser
 
+        self.limiter = limiter or HeadroomLimiter(rl.requests_per_second, rl.concurrency, rl.burst)
         self.headroom_of = headroom_parser(cfg)
         self._sleep = sleep
         self._rng = rng
