@@ -273,7 +273,7 @@ async def reconnect_connector(
             cfg.preset in PRESETS and any(c.key == key and c.secret
                                           for c in PRESETS[cfg.preset].credentials)
         )  # fmt: skip
-        if secret and not value.startswith(ENV_PREFIX):
+        if secret and not value.startswith((ENV_PREFIX, "secret:")):
             raise UserError(
                 f"{key} is a secret: give an env:NAME reference, not the value.",
                 f"For example {key}=env:{name.upper()}_{key.upper()}; secrets are never stored.",

@@ -18,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import UserError
 
 ENV_PREFIX = "env:"
+SECRET_PREFIX = "secret:"  # secret:<connector>.<key>: a value in the 0600 secrets file
+REFS = (ENV_PREFIX, SECRET_PREFIX)
 _METHOD_PATH = re.compile(r"^(GET|POST|PUT|PATCH|DELETE)\s+(\S+)$")
 
 
@@ -388,7 +390,7 @@ def check_secrets(cfg: SyncConfig, source: str, environ: dict[str, str] | None =
     env = os.environ if environ is None else environ
     for cname, conn in cfg.connectors.items():
         for key, value in conn.auth.model_dump().items():
-            if key in SECRET_FIELDS and value and not str(value).startswith(ENV_PREFIX):
+            if key in SECRET_FIELDS and value and not str(value).startswith(REFS):
                 var = f"{cname.upper()}_{key.upper()}"
                 raise UserError(
                     f"{source}: connectors.{cname}.auth.{key}: a secret written in the file.",
@@ -404,6 +406,10 @@ def check_secrets(cfg: SyncConfig, source: str, environ: dict[str, str] | None =
 
 def resolve(value: str, where: str = "", environ: dict[str, str] | None = None) -> str:
     """`env:NAME` -> the variable's value (run time only); anything else unchanged."""
+    if value.startswith(SECRET_PREFIX):  # a value kept in the secrets file (core/secrets.py)
+        from .secrets import lookup
+
+        return lookup(value, where)
     if not value.startswith(ENV_PREFIX):
         return value
     env = os.environ if environ is None else environ

@@ -71,7 +71,7 @@ def check_connector(cfg: ConnectorConfig) -> ConnectorConfig:
                 f"add credentials = {{ {c.key} = {example} }}"
             )
     for key, value in cfg.credentials.items():
-        if allowed[key].secret and not value.startswith(ENV):
+        if allowed[key].secret and not value.startswith((ENV, "secret:")):
             var = f"{p.name.upper()}_{key.upper()}"
             raise ValueError(
                 f"credentials.{key} is a secret written in the file; write "
