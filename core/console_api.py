@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from .admin_api import AdminAPI
 from .errors import UserError
 from .models import (
     ApiCall,
@@ -27,7 +28,7 @@ from .models import (
 from .store import Page, PruneReport, Store, open_store
 
 
-class ConsoleAPI:
+class ConsoleAPI(AdminAPI):
     def __init__(self, store: Store, *, read_only: bool = False) -> None:
         self.store = store
         self.read_only = read_only
