@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """A store with two connectors and a service whose stream maps fields and uses a lookup, plus
 samples of a pulled page (shared by tests/admin and the console's admin screen tests)."""
 
