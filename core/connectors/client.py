@@ -146,7 +146,7 @@ class Client:
     def _body(self, text: str | None) -> str | None:
         if self.capture_limit is None or text is None:
             return None
-        return self.redactor.text(text[: self.capture_limit])
+        return (self.redactor.text(text) or "")[: self.capture_limit]  # redact, then cut
 
     async def request(
         self,

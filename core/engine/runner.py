@@ -175,6 +175,9 @@ class ServiceRun:
         except BaseException:
             await self.src.aclose()
             raise
+        from ..connectors.capture import share_secrets
+
+        share_secrets(self.src, self.dst)
 
     async def _emit(self, p: Progress) -> None:
         if self.progress is None:
