@@ -17,9 +17,11 @@ from core.cli import main
 from core.sandbox import Faults
 
 
-def _wait(pred, timeout: float = 30.0) -> None:
+def _wait(pred, timeout: float = 60.0, proc=None) -> None:
     deadline = time.monotonic() + timeout
     while not pred():
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"syncdeck exited {proc.returncode}: {proc.stderr.read()}")
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.02)
 
@@ -28,7 +30,7 @@ def test_sigkill_mid_run_then_resume_without_duplicates(tmp_path, capsys) -> Non
     with sandbox(120, Faults(latency_ms=60)) as sb:
         db = make_store(tmp_path, config_text(sb, per_page=5))
         proc = syncdeck("run", "customers", "--db", str(db))
-        _wait(lambda: query(db, "SELECT COUNT(*) FROM entities")[0][0] >= 30)
+        _wait(lambda: query(db, "SELECT COUNT(*) FROM entities")[0][0] >= 30, proc=proc)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
         sb.erp.faults.latency_ms = 0
