@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib
 import os
 import sqlite3
@@ -59,6 +60,7 @@ class ArgumentParser(argparse.ArgumentParser):
 
 def build_parser() -> ArgumentParser:
     from .commands.base import add_global_flags
+    from .settings import add_settings_flag
 
     parser = ArgumentParser(
         prog=PROG,
@@ -66,6 +68,7 @@ def build_parser() -> ArgumentParser:
         "Without a command, opens the console.",
     )
     add_global_flags(parser, sub=False)
+    add_settings_flag(parser, sub=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -97,7 +100,8 @@ def open_console(args: argparse.Namespace, db: str | None) -> int:
                 "Use the headless commands: `syncdeck --help`.",
             ) from None
         raise
-    return int(run_console(db=db, read_only=args.read_only, mouse=not args.no_mouse) or 0)
+    extra = {"config": args.config} if getattr(args, "config", None) else {}
+    return int(run_console(db=db, read_only=args.read_only, mouse=not args.no_mouse, **extra) or 0)
 
 
 def _fail(error: UserError) -> int:
@@ -117,8 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return open_console(args, args.db)
         code = asyncio.run(_dispatch(args))
         then = getattr(args, "then_console", None)
-        if then:
-            return open_console(args, then)
+        if then:  # a companion (the live demo's syncs) lives exactly as long as the console
+            with getattr(args, "console_companion", None) or contextlib.nullcontext():
+                return open_console(args, then)
         return code
     except UserError as exc:
         return _fail(exc)

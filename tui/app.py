@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import signal
 import sys
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -112,18 +110,27 @@ def run_console(
     mouse: bool = True,
     connector: str | None = None,
     service: str | None = None,
+    config: str | None = None,
 ) -> int:
-    """Open the console on the store at `db` (default store when None). Returns an exit code."""
-    app = SyncdeckApp(db, read_only=read_only, connector=connector, service=service)
+    """Open the console on the store at `db` (default store when None). Returns an exit code.
+    Settings (theme, keys, read_only, mouse) come from `config` or core.settings' default file."""
+    from core.settings import load_settings
 
-    def _hangup(*_: Any) -> None:  # the SSH session went away: do not spin on a dead terminal
-        app.exit(1, return_code=1)
+    from . import terminal
+    from .console_settings import apply_settings
 
-    try:
-        signal.signal(signal.SIGHUP, lambda *a: app.call_from_thread(_hangup))
-    except (ValueError, AttributeError):  # not the main thread, or no SIGHUP on this platform
-        pass
-    code = app.run(mouse=mouse)
+    settings = load_settings(config)
+    terminal.check_terminal()
+    app = SyncdeckApp(
+        db,
+        read_only=read_only or settings.console.read_only,
+        connector=connector,
+        service=service,
+        interval=settings.console.refresh_seconds,
+    )
+    apply_settings(app, settings)
+    terminal.install(app)  # SIGHUP, SIGTERM, stdin closed: exit cleanly, never spin
+    code = app.run(mouse=mouse and settings.console.mouse)
     if app.error is not None:
         print(f"syncdeck: {app.error.message}", file=sys.stderr)
         if app.error.hint:

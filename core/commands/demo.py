@@ -1,4 +1,9 @@
-"""`syncdeck demo`: seed 30 days of demo history, then open the console on it.
+"""`syncdeck demo`: seed 30 days of demo history, then open the console on it, live.
+
+Live: core/demo/live.py's child process serves a demo CRM and ERP on 127.0.0.1 and runs the
+real engine against them at once and every --interval seconds; it is started before the
+seeding (so its start-up overlaps it), told to begin once the store is seeded, and stopped
+when the console closes. --seed-only and --no-live start nothing.
 
 Without --db the demo lives in its own file (the user data folder's demo.db), never in the
 user's store; SYNCDECK_DB is deliberately not used here. A store given with --db must be new or
@@ -15,6 +20,7 @@ from typing import Any
 import platformdirs
 
 from ..errors import UserError
+from ..settings import add_settings_flag
 from ..store import open_store
 from .base import command, scale_type
 
@@ -76,8 +82,21 @@ async def demo(args: argparse.Namespace, api: Any) -> int:
                         "Run it without --read-only.")  # fmt: skip
     own_file = not args.db
     path = demo_db_path() if own_file else Path(args.db).expanduser()
-    summary = await seed(path, scale=args.scale, seed_value=args.seed, own_file=own_file,
-                         announce=True)  # fmt: skip
+    live = None
+    if not args.seed_only and args.live:  # start it now: its imports overlap the seeding
+        from ..demo.live import LiveProcess
+
+        live = LiveProcess(path, interval=args.interval).start()
+    try:
+        summary = await seed(path, scale=args.scale, seed_value=args.seed, own_file=own_file,
+                             announce=True)  # fmt: skip
+    except BaseException:
+        if live is not None:
+            live.stop()
+        raise
+    if live is not None:
+        live.go()
+        args.console_companion = live  # stopped by cli.main when the console closes
     if args.seed_only:
         width = max((len(str(k)) for k in summary), default=0)
         for key, value in summary.items():
@@ -88,12 +107,32 @@ async def demo(args: argparse.Namespace, api: Any) -> int:
     return 0
 
 
+def _interval(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not 2 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"{text} seconds is out of range; use 2 to 3600")
+    return value
+
+
+interval_type = _interval
+
+
 def register(subparsers: Any) -> None:
     p = command(
-        subparsers, "demo", demo, help="seed 30 days of demo history and open the console",
+        subparsers, "demo", demo,
+        help="open the console on a demo store: 30 days of history, then live syncs of demo "
+        "APIs served on 127.0.0.1",
         store="none", formats=False,
     )  # fmt: skip
+    add_settings_flag(p, sub=True)
     p.add_argument("--seed-only", action="store_true", help="only fill the store, then exit")
     p.add_argument("--scale", type=scale_type, default=1, metavar="N",
                    help="grow the history N times (benchmarks)")  # fmt: skip
     p.add_argument("--seed", type=int, default=7, metavar="S", help="random seed (default 7)")
+    p.add_argument("--interval", type=interval_type, default=30.0, metavar="SECONDS",
+                   help="seconds between the starts of two live runs (default 30)")  # fmt: skip
+    p.add_argument("--no-live", dest="live", action="store_false",
+                   help="history only: no demo APIs and no live syncs")  # fmt: skip

@@ -1,0 +1,237 @@
+"""The live part of `syncdeck demo`: real syncs against loopback APIs, next to the console.
+
+`LiveProcess` (used by core/commands/demo.py) starts a child process,
+`python -m core.demo.live --db PATH`, before the history is seeded, so its imports and servers
+are ready by then; `go()` tells it to begin. The child serves the demo CRM and ERP on 127.0.0.1
+(core/demo/live_api.py), writes their connectors and service into the demo store, and runs the
+real engine (core.engine.runner.ServiceRun) at once and then every `interval` seconds. The
+console sees its runs through the store, as it would see a `syncdeck worker`.
+
+The child stops, cancelling the run in flight (it is recorded as cancelled) and shutting both
+servers down, when its stdin closes (the console quit, or died, even by kill -9), on SIGTERM,
+SIGINT or SIGHUP. `LiveProcess.stop()` closes that pipe, waits, then terminates and kills.
+Nothing it prints reaches the terminal: its output goes to a log file next to the store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+DEFAULT_INTERVAL = 30.0  # seconds from the start of one live run to the start of the next
+GO = b"go\n"
+
+
+# ---- the parent side -------------------------------------------------------------------------
+
+
+class LiveProcess:
+    """The child process that serves the demo APIs and runs the engine. A context manager."""
+
+    def __init__(
+        self, db: str | os.PathLike[str], *, interval: float = DEFAULT_INTERVAL,
+        log_path: str | os.PathLike[str] | None = None,
+    ) -> None:  # fmt: skip
+        self.db = Path(db)
+        self.interval = interval
+        default_log = self.db.with_name(self.db.stem + "-live.log")
+        self.log_path = Path(log_path) if log_path else default_log
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> LiveProcess:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "core.demo.live", "--db", str(self.db),
+                 "--interval", str(self.interval), "--wait-for-go"],
+                stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT,
+                close_fds=True,
+            )  # fmt: skip
+        return self
+
+    def go(self) -> None:
+        """The store is seeded: begin serving and syncing."""
+        if self.proc is not None and self.proc.stdin is not None and self.proc.poll() is None:
+            with contextlib.suppress(OSError):
+                self.proc.stdin.write(GO)
+                self.proc.stdin.flush()
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc else None
+
+    def stop(self, timeout: float = 3.0) -> int | None:
+        """Close the child's stdin (it stops by itself), then terminate, then kill."""
+        proc = self.proc
+        if proc is None:
+            return None
+        if proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
+        try:
+            return proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.terminate()
+        try:
+            return proc.wait(1.0)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            return proc.wait()
+
+    def __enter__(self) -> LiveProcess:
+        return self if self.proc else self.start()
+
+    def __exit__(
+        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+# ---- the child side --------------------------------------------------------------------------
+
+
+def _say(line: str) -> None:
+    print(time.strftime("%H:%M:%S ") + line, flush=True)
+
+
+async def configure(store: object, crm_url: str, erp_url: str, per_page: int) -> None:
+    """Write the demo connectors and service (same shape as examples/customers.toml)."""
+    from ..config import parse_config
+    from ..config_io import apply
+    from .live_api import config_toml
+
+    text = config_toml(crm_url, erp_url, per_page)
+    await apply(store, parse_config(text, "demo"), text, "syncdeck demo")  # type: ignore[arg-type]
+
+
+async def live_loop(
+    db: str | os.PathLike[str],
+    *,
+    interval: float = DEFAULT_INTERVAL,
+    stop: asyncio.Event,
+    go: asyncio.Event | None = None,
+    runs: int | None = None,
+    say: Callable[[str], None] = _say,
+) -> int:
+    """Serve the demo APIs and sync them until `stop` is set (or `runs` runs are done).
+    Returns the number of runs started."""
+    from ..engine.runner import ServiceRun
+    from ..store import open_store
+    from .live_api import SERVICE, LiveWorld
+
+    world = LiveWorld()
+    started = 0
+    try:
+        world.start()
+        say(f"serving {world.crm_url} (CRM) and {world.erp_url} (ERP)")
+        if go is not None:
+            await _first(go.wait(), stop.wait())
+        if stop.is_set():
+            return 0
+        async with await open_store(db, create=True) as store:
+            await configure(store, world.crm_url, world.erp_url, world.options.per_page)
+            while not stop.is_set() and (runs is None or started < runs):
+                t0 = time.monotonic()
+                if started:
+                    say(f"source changed: {world.churn()}")
+                sr = ServiceRun(store, SERVICE, trigger="schedule")
+                task = asyncio.create_task(sr.run())
+                started += 1
+                await _first(task, stop.wait())
+                if not task.done():
+                    await _cancel(store, sr, task)
+                    break
+                say(task.result().summary())
+                if runs is not None and started >= runs:
+                    break
+                wait = max(0.0, interval - (time.monotonic() - t0))
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), wait)
+    finally:
+        world.stop()
+        say("stopped")
+    return started
+
+
+async def _first(*aws: object) -> None:
+    tasks = [a if isinstance(a, asyncio.Future) else asyncio.ensure_future(a) for a in aws]  # type: ignore[arg-type]
+    _, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    for t in pending:
+        if t not in aws:
+            t.cancel()
+    for t in tasks:
+        if t not in aws:
+            with contextlib.suppress(asyncio.CancelledError):
+                if t.done():
+                    t.result()
+
+
+async def _cancel(store: object, sr: object, task: asyncio.Task[object]) -> None:
+    """Ask the run in flight to stop after its page; if it does not within 2 s, cancel it
+    (the runner records it as cancelled either way)."""
+    run_id = getattr(getattr(sr, "rec", None), "run_id", 0)
+    if run_id:
+        await store.request_cancel(run_id)  # type: ignore[attr-defined]
+    done, _ = await asyncio.wait([task], timeout=2.0)
+    if not done:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+
+
+def _watch_stdin(loop: asyncio.AbstractEventLoop, go: asyncio.Event, stop: asyncio.Event) -> None:
+    """A thread: 'go' on stdin starts the syncs; end of file (the parent is gone) stops them."""
+    stream = sys.stdin.buffer
+    try:
+        while True:
+            line = stream.readline()
+            if not line:
+                break
+            if line.strip() == b"go":
+                loop.call_soon_threadsafe(go.set)
+    except (OSError, ValueError):
+        pass
+    with contextlib.suppress(RuntimeError):  # the loop may already be closed
+        loop.call_soon_threadsafe(stop.set)
+
+
+async def child_main(db: str, interval: float, wait_for_go: bool) -> int:
+    loop = asyncio.get_running_loop()
+    stop, go = asyncio.Event(), asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        loop.add_signal_handler(sig, stop.set)
+    threading.Thread(target=_watch_stdin, args=(loop, go, stop), daemon=True).start()
+    await live_loop(db, interval=interval, stop=stop, go=go if wait_for_go else None)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m core.demo.live",
+        description="Serve the demo APIs on 127.0.0.1 and sync them into a demo store "
+        "until stdin closes or a signal arrives (started by `syncdeck demo`).",
+    )
+    parser.add_argument("--db", required=True, help="the demo store (already seeded)")
+    parser.add_argument("--interval", type=float, default=DEFAULT_INTERVAL,
+                        help="seconds between the starts of two runs")  # fmt: skip
+    parser.add_argument("--wait-for-go", action="store_true",
+                        help="wait for a 'go' line on stdin before the first run")  # fmt: skip
+    args = parser.parse_args(argv)
+    try:
+        return asyncio.run(child_main(args.db, args.interval, args.wait_for_go))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
