@@ -211,6 +211,9 @@ CREATE INDEX payloads_created ON payloads(created_at);
 CREATE INDEX calls_started ON api_calls(started_at);
 CREATE INDEX entities_created ON entities(created_at);
 CREATE INDEX entities_step_action ON entities(step_id, action, id);
+CREATE INDEX logs_service ON log_events(service_id, id) WHERE service_id IS NOT NULL;
+CREATE INDEX logs_kind ON log_events(kind, id);
+CREATE INDEX logs_connector_level ON log_events(connector_id, level, id);
 """
 
 # v3: value mappings (lookup tables) the mapping grid edits, with their status.

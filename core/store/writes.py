@@ -51,10 +51,12 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 
 
+# One encoder for the hot path: json.dumps with options builds a new encoder on every call.
+_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str).encode
+
+
 def _dumps(value: Any) -> str:
-    return (
-        json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str) if value else "{}"
-    )
+    return _ENCODE(value) if value else "{}"
 
 
 def _set_clause(fields: dict[str, Any], allowed: set[str]) -> tuple[str, list[Any]]:
