@@ -27,6 +27,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .live_api import LiveOptions
 
 DEFAULT_INTERVAL = 30.0  # seconds from the start of one live run to the start of the next
 GO = b"go\n"
@@ -122,6 +126,7 @@ async def live_loop(
     go: asyncio.Event | None = None,
     runs: int | None = None,
     say: Callable[[str], None] = _say,
+    options: LiveOptions | None = None,
 ) -> int:
     """Serve the demo APIs and sync them until `stop` is set (or `runs` runs are done).
     Returns the number of runs started."""
@@ -129,7 +134,7 @@ async def live_loop(
     from ..store import open_store
     from .live_api import SERVICE, LiveWorld
 
-    world = LiveWorld()
+    world = LiveWorld(options)
     started = 0
     try:
         world.start()

@@ -30,7 +30,7 @@ class LiveOptions:
     source_latency_ms: float = 350.0  # a CRM list endpoint is slow
     dest_latency_ms: float = 50.0
     jitter: float = 0.5  # +/- share of the latency
-    rate_limit_every: int = 29  # every Nth source request answers 429
+    rate_limit_every: int = 13  # every Nth source request answers 429
     retry_after: str = "1"
     error_rate: float = 0.03  # share of destination requests answered 500
     seed: int = 11
@@ -100,6 +100,8 @@ class LiveWorld:
         return self
 
     def stop(self) -> None:
+        for served in self.servers:  # both shut down at once
+            served.server.should_exit = True
         while self.servers:
             self.servers.pop().stop()
 
