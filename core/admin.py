@@ -8,9 +8,7 @@ errors by form key, so the console can validate as the user types and show them 
 
 from __future__ import annotations
 
-import os
 import re
-import tomllib
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +18,7 @@ from .config import SECRET_FIELDS, ConnectorConfig, ServiceConfig
 from .connectors.presets import PRESETS
 from .errors import UserError
 from .models import LogKind, LogLevel
-from .secrets import config_dir, describe, keep
+from .secrets import describe, keep
 from .store import LogRow, Store
 from .timeutil import now
 
@@ -42,18 +40,6 @@ class FormField:
     secret: bool = False
     help: str = ""
     shown: str = ""  # for a secret when editing: "from env:NAME" / "stored"
-
-
-def read_only_setting() -> bool:
-    """`read_only = true` in settings.toml of the config dir, or SYNCDECK_READ_ONLY=1."""
-    if os.environ.get("SYNCDECK_READ_ONLY", "").lower() in ("1", "true", "yes"):
-        return True
-    path = config_dir() / "settings.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False
-    return bool(data.get("read_only", False))
 
 
 # ---- connector forms -------------------------------------------------------------------------
@@ -98,6 +84,19 @@ def form_values(name: str, data: dict[str, Any]) -> dict[str, str]:
         if not secret:
             out[f"cred.{key}"] = str(value)
     return out
+
+
+def auth_summary(data: dict[str, Any]) -> str:
+    auth = data.get("auth", {})
+    preset = PRESETS.get(data.get("preset") or "")
+    secret_creds = {c.key for c in preset.credentials if c.secret} if preset else set()
+    parts = [auth["type"]] if auth.get("type", "none") != "none" else []
+    for k, v in auth.items():
+        if k != "type":
+            parts.append(f"{k}: {describe(v) if k in SECRET_FIELDS else v}")
+    for k, v in data.get("credentials", {}).items():
+        parts.append(f"{k}: {describe(v) if k in secret_creds else v}")
+    return " · ".join(parts) or "none"
 
 
 def _field_of(exc: ValidationError) -> dict[str, str]:

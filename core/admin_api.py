@@ -20,10 +20,6 @@ class AdminAPI:
             raise UserError(f"{what} writes to the store, and read-only mode forbids it.",
                             "Open without --read-only.")  # fmt: skip
 
-    @staticmethod
-    def read_only_setting() -> bool:
-        return admin.read_only_setting()
-
     # ---- connectors --------------------------------------------------------------------------
 
     async def connector_config(self, name: str) -> dict[str, Any]:
@@ -34,6 +30,11 @@ class AdminAPI:
         self, values: dict[str, str], existing: dict[str, Any] | None
     ) -> list[admin.FormField]:
         return admin.connector_fields(values, existing)
+
+    @staticmethod
+    def auth_summary(data: dict[str, Any]) -> str:
+        """'bearer · token: from env:CRM_TOKEN': secrets as "from env:NAME" or "stored"."""
+        return admin.auth_summary(data)
 
     def connector_form_values(self, name: str, data: dict[str, Any]) -> dict[str, str]:
         return admin.form_values(name, data)

@@ -13,8 +13,11 @@ from textual.screen import Screen
 from core.console_api import ConsoleAPI
 from core.errors import UserError
 
+from .screens.connectors import ConnectorsScreen
 from .screens.help import HelpScreen
 from .screens.logs import LogsScreen
+from .screens.mappings import MappingsScreen
+from .screens.services import ServicesScreen
 from .views.base import Scope
 
 # name -> factory(app) for every screen reachable by one key; more screens register here.
@@ -22,17 +25,25 @@ SCREENS_REGISTRY: dict[str, Callable[[SyncdeckApp], Screen]] = {
     "logs": lambda app: LogsScreen(
         app.api, scope=app.scope, root=app.root, interval=app.interval, clock=app.clock
     ),
+    "connectors": lambda app: ConnectorsScreen(),
+    "services": lambda app: ServicesScreen(),
+    "mappings": lambda app: MappingsScreen(),
 }
+MAIN_SCREENS = ("logs", "connectors", "services", "mappings")
 
 
 class SyncdeckApp(App[int]):
     TITLE = "syncdeck"
-    CSS_PATH = ["styles/app.tcss", "styles/logs.tcss"]
+    CSS_PATH = ["styles/app.tcss", "styles/logs.tcss", "styles/admin.tcss"]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette"),
+        Binding("C", "goto('connectors')", "Connectors", show=False, id="app.connectors"),
+        Binding("S", "goto('services')", "Services", show=False, id="app.services"),
+        Binding("M", "goto('mappings')", "Mappings", show=False, id="app.mappings"),
+        Binding("L", "goto('logs')", "Logs", show=False, id="app.logs"),
     ]
 
     def __init__(
@@ -72,6 +83,23 @@ class SyncdeckApp(App[int]):
     async def on_unmount(self) -> None:
         if self.api is not None:
             await self.api.close()
+
+    def action_goto(self, name: str) -> None:
+        """One key from anywhere: back to the main screen level, then that screen."""
+        if name not in MAIN_SCREENS or self.api is None:
+            return
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if self.screen is not self.get_screen(name):
+            self.switch_screen(name)
+
+    def open_mappings(self, service: str, stream: str | None = None) -> None:
+        screen = self.get_screen("mappings")
+        if isinstance(screen, MappingsScreen):
+            screen.set_target(service, stream)
+        self.action_goto("mappings")
+        if self.screen is screen:
+            screen.reload()
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

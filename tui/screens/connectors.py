@@ -1,0 +1,279 @@
+"""Connectors: one row per connector with its status (text and colour), "synced N min ago" and
+its 30-day totals; test, add, edit, reconnect, disconnect; enter opens its logs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer
+
+from core.models import Connector, ConnectorTiles
+from core.text import clean
+from core.timeutil import local_minute, relative
+
+from ..views.base import Scope, n, t
+from ..widgets.detail_pane import DetailPane
+from ..widgets.paged_table import PagedTable
+from ..widgets.status_line import StatusLine
+from ..widgets.title_bar import TitleBar
+from .admin_base import AdminScreen
+from .confirm import Confirm
+from .connector_form import ConnectorForm, ReconnectForm
+
+STATUS = {
+    "connected": ("✔", "#5fd75f"),
+    "error": ("✖", "#ff5f5f"),
+    "disconnected": ("⊘", "#d78700"),
+    "untested": ("?", "#afafaf"),
+    "testing": ("…", "#5fafff"),
+}
+COLUMNS = [
+    ("name", "Name", 14), ("preset", "Preset", 10), ("status", "Status", 14),
+    ("synced", "Synced", 11), ("total", "Logs 30d", 8), ("errors", "Errors", 6),
+    ("warnings", "Warn", 5),
+]  # fmt: skip
+
+
+def status_text(status: str) -> Text:
+    glyph, style = STATUS.get(status, ("?", ""))
+    return Text(f"{glyph} {status}", style=style, no_wrap=True)
+
+
+class ConnectorsScreen(AdminScreen):
+    screen_title = "Connectors"
+    BINDINGS = [
+        Binding("enter", "open_logs", "Logs", id="connectors.logs"),
+        Binding("t", "test", "Test", id="connectors.test"),
+        Binding("a", "add", "Add", id="connectors.add"),
+        Binding("E", "edit", "Edit", id="connectors.edit"),
+        Binding("R", "reconnect", "Reconnect", id="connectors.reconnect"),
+        Binding("D", "disconnect", "Disconnect", id="connectors.disconnect"),
+        Binding("u", "undo", "Undo", id="connectors.undo"),
+        Binding("r", "refresh_now", "Refresh", id="connectors.refresh"),
+        Binding("y", "copy", "Copy", show=False, id="connectors.copy"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[str, Connector] = {}
+        self.tiles: dict[str, ConnectorTiles] = {}
+        self.testing: set[str] = set()
+        self.results: dict[str, Text] = {}
+        self.configs: dict[str, dict[str, Any]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(id="title")
+        yield PagedTable(id="connectors-grid")
+        yield DetailPane(id="detail")
+        yield StatusLine(id="admin-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(PagedTable).focus()
+
+    @property
+    def table(self) -> PagedTable:
+        return self.query_one(PagedTable)
+
+    @property
+    def current(self) -> str | None:
+        key = self.table.cursor_key
+        return key if key in self.items else None
+
+    async def load(self) -> None:
+        items = await self.api.connectors()
+        tiles = {x.connector: x for x in await self.api.connector_tiles()}
+        configs = {c.name: await self.api.connector_config(c.name) for c in items}
+        self.items = {c.name: c for c in items}
+        self.tiles, self.configs = tiles, configs
+        now = self.now()
+        rows = [(c.name, self.cells(c, tiles.get(c.name), now)) for c in items]
+        self.table.apply(COLUMNS, rows, reset=self.loads == 0, cursor_key=self.table.cursor_key)
+        self.show_detail()
+        bad = sum(1 for c in items if c.status.value == "error")
+        self.status(
+            f"{len(items)} connector{'s' if len(items) != 1 else ''}"
+            + (f" · {bad} in error" if bad else "")
+            + " · enter logs · t test · a add · E edit · R reconnect · D disconnect · u undo"
+        )
+
+    def cells(self, c: Connector, tl: ConnectorTiles | None, now: float) -> list[Text]:
+        status = "testing" if c.name in self.testing else c.status.value
+        synced = relative(c.last_synced_at, reference=now) if c.last_synced_at else "never"
+        errors = tl.errors if tl else 0
+        warnings = tl.warnings if tl else 0
+        return [
+            t(c.name, 30, style="bold"), t(c.preset or "—", 20), status_text(status),
+            Text(synced, no_wrap=True), n(tl.total if tl else 0),
+            n(errors, style="bold #ff5f5f" if errors else ""),
+            n(warnings, style="bold #d78700" if warnings else ""),
+        ]  # fmt: skip
+
+    def show_detail(self) -> None:
+        name = self.current
+        pane = self.query_one(DetailPane)
+        if name is None:
+            pane.show(Text("No connector yet: press a to add one.", style="dim"))
+            return
+        c = self.items[name]
+        data = self.configs.get(name, {})
+        text = Text()
+        text.append(f"{clean(name, 60)}", style="bold")
+        text.append(f"  {clean(c.base_url, 200)}\n")
+        text.append("Status ", style="dim")
+        text.append_text(status_text(c.status.value))
+        if c.status_detail:
+            text.append(f" · {clean(c.status_detail, 200, single_line=True)}")
+        if c.tested_at:
+            text.append(f" · tested {local_minute(c.tested_at)}", style="dim")
+        text.append("\n")
+        text.append(self.auth_line(data))
+        if name in self.results:
+            text.append("\n")
+            text.append_text(self.results[name])
+        pane.show(text)
+
+    def auth_line(self, data: dict[str, Any]) -> Text:
+        text = Text("Auth ", style="dim")
+        text.append(clean(self.api.auth_summary(data), 300, single_line=True), style="")
+        return text
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.show_detail()
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_logs()
+
+    # ---- actions -------------------------------------------------------------------------
+
+    def action_open_logs(self) -> None:
+        if self.current:
+            self.open_logs(Scope(connector=self.current))
+
+    def action_copy(self) -> None:
+        if self.current:
+            self.app.copy_to_clipboard(self.current)
+            self.notify(f"Copied: {self.current}", timeout=3, markup=False)
+
+    def action_test(self) -> None:
+        name = self.current
+        if name is None or not self.writable("testing a connector"):
+            return
+        self.testing.add(name)
+        self.results[name] = Text(f"… Testing {name}: one request to its API…", style="#5fafff")
+        self.refresh_row(name)
+
+        async def work() -> Any:
+            try:
+                return await self.api.test_connection(name)
+            finally:
+                self.testing.discard(name)
+
+        def done(check: Any) -> None:
+            self.results[name] = self.result_text(check)
+            sev = "information" if check.ok else "error"
+            word = "successful" if check.ok else "not successful"
+            self.notify(f"Test of {name} {word}.", severity=sev, timeout=4, markup=False)
+
+        self.act(work, done, group="test")
+
+    def result_text(self, check: Any) -> Text:
+        text = Text()
+        if check.ok:
+            text.append(f"✔ Test connection successful: HTTP {check.status_code} in "
+                        f"{check.duration_ms}ms", style="#5fd75f")  # fmt: skip
+            return text
+        text.append("✖ Test is not successful: ", style="bold #ff5f5f")
+        text.append(clean(check.reason, 300, single_line=True))
+        if check.hint:
+            text.append("\nWhat to do: ", style="bold")
+            text.append(clean(check.hint, 600))
+        return text
+
+    def refresh_row(self, name: str) -> None:
+        c = self.items.get(name)
+        if c is not None:
+            rows = [
+                (k, self.cells(v, self.tiles.get(k), self.now())) for k, v in self.items.items()
+            ]
+            self.table.apply(COLUMNS, rows, reset=False)
+        self.show_detail()
+
+    def action_add(self) -> None:
+        if not self.writable("adding a connector"):
+            return
+        form = ConnectorForm(self.api, list(self.items))
+        self.app.push_screen(form, self._saved)
+
+    def action_edit(self) -> None:
+        name = self.current
+        if name is None or not self.writable("editing a connector"):
+            return
+        form = ConnectorForm(self.api, list(self.items), editing=name,
+                             existing=self.configs.get(name, {}))  # fmt: skip
+        self.app.push_screen(form, self._saved)
+
+    def _saved(self, name: str | None) -> None:
+        if name:
+            self.notify(f"Saved connector {name}. u undoes it.", timeout=4, markup=False)
+            self.reload()
+
+    def action_reconnect(self) -> None:
+        name = self.current
+        if name is None or not self.writable("reconnecting a connector"):
+            return
+
+        async def ask() -> None:
+            fields = await self.api.secret_fields(name)
+            if not fields:
+                self.notify(f"{name} has no secrets to replace.", timeout=4, markup=False)
+                return
+
+            def done(changed: str | None) -> None:
+                if changed:
+                    self.notify(f"Reconnected {name} ({changed}); its services are kept. "
+                                "t tests it.", timeout=6, markup=False)  # fmt: skip
+                    self.reload()
+
+            self.app.push_screen(ReconnectForm(self.api, name, fields), done)
+
+        self.run_worker(ask(), group="ask", exit_on_error=False)
+
+    def action_disconnect(self) -> None:
+        name = self.current
+        if name is None or not self.writable("disconnecting a connector"):
+            return
+
+        async def ask() -> None:
+            services = [s.name for s in await self.api.connector_services(name) if s.enabled]
+            what = ", ".join(services) if services else "no enabled service"
+            message = (
+                f"Disconnect {name}? This disables {what}. Data stops flowing until you "
+                "reconnect it and enable them again."
+            )
+
+            def answer(yes: bool | None) -> None:
+                if not yes:
+                    return
+
+                def done(disabled: list[str]) -> None:
+                    self.notify(f"{name} disconnected; disabled: {', '.join(disabled) or 'none'}.",
+                                timeout=6, markup=False)  # fmt: skip
+
+                self.act(lambda: self.api.disconnect_connector(name), done)
+
+            self.app.push_screen(Confirm(f"Disconnect {name}", message, "Disconnect"), answer)
+
+        self.run_worker(ask(), group="ask", exit_on_error=False)
+
+    def action_undo(self) -> None:
+        if not self.writable("undo"):
+            return
+        self.act(self.api.undo_last, lambda what: self.notify(f"Undone: {what}.", markup=False))

@@ -1,0 +1,347 @@
+"""Mappings of one service and stream: the field grid (destination, source path, transforms,
+default, required, lookup, the last pulled value before and after the transforms) and the
+value-mapping table of a lookup (status filter with Unmapped first, multi-select, bulk update)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer
+
+from core.models import ValueMapping
+from core.text import clean
+
+from ..views.base import t
+from ..widgets.paged_table import PagedTable
+from ..widgets.status_line import StatusLine
+from ..widgets.title_bar import TitleBar
+from .admin_base import AdminScreen
+from .field_form import FieldForm, shown
+from .value_pick import ValuePick
+
+FIELD_COLUMNS = [
+    ("dest", "Destination", 14), ("source", "Source path", 16), ("transforms", "Transforms", 16),
+    ("default", "Default", 8), ("req", "Req", 3), ("lookup", "Lookup", 8),
+    ("before", "Pulled value", 16), ("after", "After transforms", 18),
+]  # fmt: skip
+VALUE_COLUMNS = [
+    ("sel", "Sel", 3), ("source", "Source value", 24), ("dest", "Destination value", 24),
+    ("status", "Status", 15),
+]  # fmt: skip
+FILTERS = (None, "unmapped", "mapped", "response_error")
+STATUS = {
+    "unmapped": ("Unmapped", "bold #d78700"),
+    "mapped": ("Mapped", "#5fd75f"),
+    "response_error": ("Response error", "bold #ff5f5f"),
+}
+
+
+class MappingsScreen(AdminScreen):
+    screen_title = "Mappings"
+    BINDINGS = [
+        Binding("enter", "edit", "Edit / map", id="mappings.edit"),
+        Binding("a", "add_field", "Add field", id="mappings.add"),
+        Binding("space", "select", "Select", id="mappings.select"),
+        Binding("A", "select_all", "Select all", show=False, id="mappings.select_all"),
+        Binding("b", "bulk", "Bulk update", id="mappings.bulk"),
+        Binding("f", "cycle_filter", "Filter", id="mappings.filter"),
+        Binding("l", "cycle_lookup", "Lookup", id="mappings.lookup"),
+        Binding("s", "cycle_stream", "Stream", id="mappings.stream"),
+        Binding("greater_than_sign", "sample(1)", "Next record", show=False, id="mappings.next"),
+        Binding("less_than_sign", "sample(-1)", "Prev record", show=False, id="mappings.prev"),
+        Binding("u", "undo", "Undo", id="mappings.undo"),
+        Binding("r", "refresh_now", "Refresh", id="mappings.refresh"),
+        Binding("escape", "back", "Back", show=False, id="mappings.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.service: str | None = None
+        self.stream: str | None = None
+        self.lookup: str | None = None
+        self.filter: str | None = None
+        self.selected: set[str] = set()
+        self.sample = 0
+        self.view: Any = None
+        self.values: dict[str, ValueMapping] = {}
+        self._other_rows: dict[int, list[Any]] = {}  # previews of records other than the first
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(id="title")
+        yield StatusLine(id="map-head")
+        yield PagedTable(id="fields-grid")
+        yield StatusLine(id="values-head")
+        yield PagedTable(id="values-grid")
+        yield StatusLine(id="admin-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.fields_table.focus()
+
+    @property
+    def fields_table(self) -> PagedTable:
+        return self.query_one("#fields-grid", PagedTable)
+
+    @property
+    def values_table(self) -> PagedTable:
+        return self.query_one("#values-grid", PagedTable)
+
+    def set_target(self, service: str, stream: str | None = None) -> None:
+        if service != self.service:
+            self.lookup = None
+            self.selected = set()
+            self.sample = 0
+            self.loads = 0
+        self.service, self.stream = service, stream
+
+    # ---- loading -------------------------------------------------------------------------
+
+    async def load(self) -> None:
+        if self.service is None:
+            services = await self.api.services()
+            if not services:
+                self.status("No service yet: import a config with `syncdeck config import`.")
+                return
+            self.service = services[0].name
+        view = await self.api.mapping(self.service, self.stream)
+        self.view = view
+        self.stream = view.stream
+        if self.lookup not in view.lookups:
+            self.lookup = view.lookups[0] if view.lookups else None
+        self.sample = min(self.sample, max(0, len(view.samples) - 1))
+        self.show_fields(reset=self.loads == 0)
+        await self.load_values()
+        self.show_title(f"{view.service} / {view.stream}")
+
+    def show_fields(self, reset: bool = False) -> None:
+        view = self.view
+        record = view.samples[self.sample] if view.samples else None
+        rows = []
+        for r in self.preview_rows(record):
+            after = Text(shown(r.after), no_wrap=True, style="#5fd75f" if r.after else "dim")
+            if r.problem:
+                after = Text(clean(r.problem, 60, single_line=True), style="#d78700")
+            rows.append(
+                (r.dest, [
+                    t(r.dest, 40, style="bold"), t(r.source, 60), t(r.transforms, 80),
+                    t(r.default, 30), Text("yes" if r.required else ""), t(r.lookup, 30),
+                    t(shown(r.before), 60), after,
+                ])
+            )  # fmt: skip
+        self.fields_table.apply(
+            FIELD_COLUMNS, rows, reset=reset, cursor_key=self.fields_table.cursor_key
+        )
+        head = Text(no_wrap=True, overflow="ellipsis")
+        head.append(f"Service {clean(view.service, 40)}", style="bold")
+        head.append(f" · stream {clean(view.stream, 40)}")
+        if len(view.streams) > 1:
+            head.append(" (s next)", style="dim")
+        if view.samples:
+            head.append(f" · record {self.sample + 1}/{len(view.samples)} of the last pull")
+            head.append(" (< >)", style="dim")
+        else:
+            head.append(" · no pulled record yet: run the service (g on Services)", style="dim")
+        self.query_one("#map-head", StatusLine).set_text(head)
+
+    def preview_rows(self, record: dict[str, Any] | None) -> list[Any]:
+        if record is None or self.sample == 0:
+            return self.view.rows
+        return self._other_rows.get(self.sample, self.view.rows)
+
+    async def load_values(self) -> None:
+        if self.lookup is None or self.service is None:
+            self.values = {}
+            self.values_table.apply(VALUE_COLUMNS, [], reset=True)
+            self.query_one("#values-head", StatusLine).set_text(
+                "No lookup table in this service: fields map values as they are."
+            )
+            return
+        rows = await self.api.value_rows(self.service, self.lookup, status=self.filter)
+        self.values = {v.source_value: v for v in rows}
+        self.selected &= set(self.values)
+        self.show_values()
+
+    def show_values(self, reset: bool = False) -> None:
+        rows = []
+        for v in self.values.values():
+            word, style = STATUS[v.status.value]
+            mark = Text("[x]" if v.source_value in self.selected else "[ ]", style="bold")
+            rows.append(
+                (v.source_value, [
+                    mark, t(v.source_value, 60), t(v.destination_value or "—", 60),
+                    Text(word, style=style),
+                ])
+            )  # fmt: skip
+        self.values_table.apply(
+            VALUE_COLUMNS, rows, reset=reset, cursor_key=self.values_table.cursor_key
+        )
+        unmapped = sum(1 for v in self.values.values() if v.status.value == "unmapped")
+        head = Text(no_wrap=True, overflow="ellipsis")
+        head.append(f"Lookup {clean(self.lookup or '', 40)}", style="bold")
+        if self.view and len(self.view.lookups) > 1:
+            head.append(" (l next)", style="dim")
+        label = "all, Unmapped first" if self.filter is None else STATUS[self.filter][0]
+        head.append(f" · filter {label} (f) · {unmapped} unmapped")
+        head.append(f" · {len(self.selected)} selected", style="bold" if self.selected else "")
+        head.append("  space select · A all · b bulk update", style="dim")
+        self.query_one("#values-head", StatusLine).set_text(head)
+        self.status("tab switches grids · enter edits a field or maps a value · a adds a field "
+                    "· u undoes the last change")  # fmt: skip
+
+    # ---- navigation ----------------------------------------------------------------------
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def action_back(self) -> None:
+        if self.focused is self.values_table:
+            self.fields_table.focus()
+
+    def action_cycle_filter(self) -> None:
+        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
+        self.run_worker(self.load_values(), group="values", exclusive=True, exit_on_error=False)
+
+    def action_cycle_lookup(self) -> None:
+        if self.view is None or not self.view.lookups:
+            return
+        names = self.view.lookups
+        self.lookup = names[(names.index(self.lookup) + 1) % len(names)]
+        self.selected = set()
+        self.run_worker(self.load_values(), group="values", exclusive=True, exit_on_error=False)
+
+    def action_cycle_stream(self) -> None:
+        if self.view is None or len(self.view.streams) < 2:
+            self.notify("This service has one stream.", timeout=2)
+            return
+        names = self.view.streams
+        self.stream = names[(names.index(self.stream) + 1) % len(names)]
+        self.sample = 0
+        self.loads = 0
+        self.reload()
+
+    def action_sample(self, step: int) -> None:
+        if self.view is None or not self.view.samples:
+            return
+        self.sample = (self.sample + step) % len(self.view.samples)
+        self.run_worker(self._preview_sample(), group="sample", exclusive=True,
+                        exit_on_error=False)  # fmt: skip
+
+    async def _preview_sample(self) -> None:
+        view = self.view
+        record = view.samples[self.sample]
+        rows = []
+        for r in view.rows:
+            values = {"dest": r.dest, "source": r.source, "transforms": r.transforms,
+                      "default": r.default, "required": "yes" if r.required else "no",
+                      "lookup": r.lookup}  # fmt: skip
+            _, prev = await self.api.check_field_form(
+                view.service, view.stream, r.dest, values, record, view.lookup_tables
+            )
+            before, after, problem = prev if prev else (None, None, "")
+            rows.append(type(r)(r.dest, r.source, r.transforms, r.default, r.required,
+                                r.lookup, before, after, problem))  # fmt: skip
+        self._other_rows = {self.sample: rows}
+        self.show_fields()
+
+    # ---- edits ---------------------------------------------------------------------------
+
+    def action_edit(self) -> None:
+        if self.focused is self.values_table:
+            self.pick_for(self.targets())
+            return
+        if self.view is None or not self.writable("editing a field mapping"):
+            return
+        key = self.fields_table.cursor_key
+        row = next((r for r in self.view.rows if r.dest == key), None)
+        self.open_field_form(row)
+
+    def action_add_field(self) -> None:
+        if self.view is None or not self.writable("adding a field mapping"):
+            return
+        self.open_field_form(None)
+
+    def open_field_form(self, row: Any | None) -> None:
+        view = self.view
+        record = view.samples[self.sample] if view.samples else None
+        form = FieldForm(
+            self.api, view.service, view.stream, row, paths=view.paths, lookups=view.lookups,
+            record=record, tables=view.lookup_tables,
+        )  # fmt: skip
+
+        def done(dest: str | None) -> None:
+            if dest:
+                self.notify(f"Saved field {dest}. u undoes it.", timeout=4, markup=False)
+                self._other_rows = {}
+                self.reload()
+
+        self.app.push_screen(form, done)
+
+    def action_select(self) -> None:
+        if self.focused is not self.values_table:
+            self.values_table.focus()
+            return
+        key = self.values_table.cursor_key
+        if key is None:
+            return
+        self.selected ^= {key}
+        self.show_values()
+        if self.values_table.cursor_row < self.values_table.row_count - 1:
+            self.values_table.action_cursor_down()
+
+    def action_select_all(self) -> None:
+        shown_keys = set(self.values)
+        self.selected = set() if shown_keys <= self.selected else shown_keys
+        self.values_table.focus()
+        self.show_values()
+
+    def targets(self) -> list[str]:
+        if self.selected:
+            return sorted(self.selected)
+        key = self.values_table.cursor_key
+        return [key] if key else []
+
+    def action_bulk(self) -> None:
+        if not self.selected:
+            self.notify("Select rows first: space selects, A selects all shown.", timeout=4)
+            return
+        self.pick_for(sorted(self.selected))
+
+    def pick_for(self, sources: list[str]) -> None:
+        if not sources or self.lookup is None or self.service is None:
+            return
+        if not self.writable("updating value mappings"):
+            return
+        service, lookup = self.service, self.lookup
+
+        def done(value: str | None) -> None:
+            if not value:
+                return
+
+            def saved(count: int) -> None:
+                self.selected -= set(sources)
+                self.notify(f"Mapped {count} value{'s' if count != 1 else ''} of {lookup} to "
+                            f"{value}. u undoes it.", timeout=5, markup=False)  # fmt: skip
+                self._other_rows = {}
+
+            self.act(lambda: self.api.bulk_map(service, lookup, sources, value), saved)
+
+        self.app.push_screen(ValuePick(self.api, service, lookup, len(sources)), done)
+
+    def action_undo(self) -> None:
+        if not self.writable("undo"):
+            return
+
+        def done(what: str) -> None:
+            self._other_rows = {}
+            self.notify(f"Undone: {what}.", markup=False)
+
+        self.act(self.api.undo_last, done)

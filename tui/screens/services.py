@@ -1,0 +1,254 @@
+"""Services: source > destination, streams, schedule, enabled, last run (status, when, counts),
+next run from the cron; run now (cooldown honoured, force asks first), enable / disable, edit,
+its runs in the log viewer, its mappings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer
+
+from core.models import Run, Service
+from core.text import clean
+from core.timeutil import local_minute, relative
+
+from ..views.base import Scope, t
+from ..views.status import status_cell
+from ..widgets.detail_pane import DetailPane
+from ..widgets.paged_table import PagedTable
+from ..widgets.status_line import StatusLine
+from ..widgets.title_bar import TitleBar
+from .admin_base import AdminScreen
+from .confirm import Confirm
+from .service_form import ServiceForm
+
+COLUMNS = [
+    ("name", "Service", 14), ("route", "Source > Destination", 20), ("on", "On", 3),
+    ("last", "Last run", 13), ("when", "When", 11), ("next", "Next run", 11),
+    ("counts", "Pulled/C/U/F", 16), ("schedule", "Schedule", 14),
+]  # fmt: skip
+
+
+def counts(r: Run | None) -> str:
+    if r is None:
+        return ""
+    return f"{r.pulled}/{r.created}/{r.updated}/{r.failed}"
+
+
+class ServicesScreen(AdminScreen):
+    screen_title = "Services"
+    BINDINGS = [
+        Binding("enter", "open_runs", "Runs", id="services.runs"),
+        Binding("g", "run_now", "Run now", id="services.run"),
+        Binding("G", "force_run", "Force run", id="services.force"),
+        Binding("x", "toggle", "Enable/disable", id="services.toggle"),
+        Binding("m", "mappings", "Mappings", id="services.mappings"),
+        Binding("E", "edit", "Edit", id="services.edit"),
+        Binding("u", "undo", "Undo", id="services.undo"),
+        Binding("r", "refresh_now", "Refresh", id="services.refresh"),
+        Binding("y", "copy", "Copy", show=False, id="services.copy"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[str, Service] = {}
+        self.last: dict[str, Run | None] = {}
+        self.running: dict[str, str] = {}  # service -> progress words of a run started here
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(id="title")
+        yield PagedTable(id="services-grid")
+        yield DetailPane(id="detail")
+        yield StatusLine(id="admin-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(PagedTable).focus()
+
+    @property
+    def table(self) -> PagedTable:
+        return self.query_one(PagedTable)
+
+    @property
+    def current(self) -> str | None:
+        key = self.table.cursor_key
+        return key if key in self.items else None
+
+    async def load(self) -> None:
+        items = await self.api.services()
+        last: dict[str, Run | None] = {}
+        for s in items:
+            page = await self.api.runs(service=s.name, limit=1)
+            last[s.name] = page.items[0] if page.items else None
+        self.items = {s.name: s for s in items}
+        self.last = last
+        self.show_rows(reset=self.loads == 0)
+        self.status(
+            f"{len(items)} service{'s' if len(items) != 1 else ''} · enter runs · g run now · "
+            "G force · x enable/disable · m mappings · E edit · u undo"
+        )
+
+    def show_rows(self, reset: bool = False) -> None:
+        now = self.now()
+        rows = [(s.name, self.cells(s, self.last.get(s.name), now)) for s in self.items.values()]
+        self.table.apply(COLUMNS, rows, reset=reset, cursor_key=self.table.cursor_key)
+        self.show_detail()
+
+    def cells(self, s: Service, r: Run | None, now: float) -> list[Text]:
+        nxt = self.api.next_run(s.schedule, now) if s.enabled else None
+        if s.name in self.running:
+            last = Text(f"▶ {self.running[s.name]}", style="#5fafff", no_wrap=True)
+        else:
+            last = status_cell(r.status) if r else Text("never", style="dim")
+        when = relative(r.started_at, reference=now) if r else ""
+        return [
+            t(s.name, 30, style="bold" if s.enabled else "dim"),
+            t(f"{s.source} > {s.destination}", 40),
+            Text("yes" if s.enabled else "no", style="#5fd75f" if s.enabled else "#d78700"),
+            last, Text(when, no_wrap=True),
+            Text(relative(nxt, reference=now) if nxt else "manual", no_wrap=True,
+                 style="" if nxt else "dim"),
+            Text(counts(r), justify="right"), t(s.schedule or "—", 20),
+        ]  # fmt: skip
+
+    def show_detail(self) -> None:
+        name = self.current
+        pane = self.query_one(DetailPane)
+        if name is None:
+            pane.show(Text("No service yet: import a config with `syncdeck config import`.",
+                           style="dim"))  # fmt: skip
+            return
+        s = self.items[name]
+        r = self.last.get(name)
+        text = Text()
+        text.append(clean(name, 60), style="bold")
+        text.append(f"  {clean(s.source, 40)} > {clean(s.destination, 40)}")
+        text.append("  enabled" if s.enabled else "  disabled",
+                    style="#5fd75f" if s.enabled else "#d78700")  # fmt: skip
+        text.append(f"\nStreams: {clean(', '.join(s.streams) or '—', 200)}")
+        nxt = self.api.next_run(s.schedule, self.now()) if s.enabled else None
+        text.append(f"\nSchedule: {clean(s.schedule or 'manual only', 60)}")
+        if nxt:
+            text.append(f" · next {local_minute(nxt)}")
+        text.append(f" · cooldown {s.cooldown_minutes} min")
+        if r is not None:
+            text.append(f"\nLast run #{r.id} {r.status.value} {local_minute(r.started_at)}: "
+                        f"{r.pulled} pulled, {r.created} created, {r.updated} updated, "
+                        f"{r.skipped} skipped, {r.failed} failed")  # fmt: skip
+            if r.message:
+                text.append(f"\n{clean(r.message, 300, single_line=True)}", style="dim")
+        pane.show(text)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.show_detail()
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_runs()
+
+    # ---- actions -------------------------------------------------------------------------
+
+    def action_open_runs(self) -> None:
+        if self.current:
+            self.open_logs(Scope(service=self.current), root="runs")
+
+    def action_mappings(self) -> None:
+        if self.current:
+            self.app.open_mappings(self.current)  # type: ignore[attr-defined]
+
+    def action_copy(self) -> None:
+        if self.current:
+            self.app.copy_to_clipboard(self.current)
+            self.notify(f"Copied: {self.current}", timeout=3, markup=False)
+
+    def action_run_now(self) -> None:
+        name = self.current
+        if name is None or not self.writable("running a service"):
+            return
+        self.start_run(name, force=False)
+
+    def action_force_run(self) -> None:
+        name = self.current
+        if name is None or not self.writable("running a service"):
+            return
+        self.ask_force(name, "Run it now, ignoring the minimum interval between syncs?")
+
+    def ask_force(self, name: str, question: str) -> None:
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.start_run(name, force=True)
+
+        self.app.push_screen(Confirm(f"Force a run of {name}", question, "Run now"), answer)
+
+    def start_run(self, name: str, *, force: bool) -> None:
+        if name in self.running:
+            self.notify(f"{name} is already running here.", timeout=3, markup=False)
+            return
+        self.running[name] = "starting…"
+        self.show_rows()
+
+        def progress(p: Any) -> None:
+            self.running[name] = f"{p.pulled} pulled" if not p.done else "finishing"
+            self.show_rows()
+
+        async def run() -> None:
+            try:
+                result = await self.api.run_now(name, force=force, progress=progress)
+            except Exception as exc:  # noqa: BLE001 - UserError and CooldownActive, shown
+                self.running.pop(name, None)
+                self.show_rows()
+                if getattr(exc, "wait_seconds", None) is not None:  # the cooldown
+                    msg = getattr(exc, "message", str(exc))
+                    hint = getattr(exc, "hint", "").replace("add --force", "G forces it")
+                    self.notify(f"{msg} {hint}", title="cooldown", severity="warning",
+                                timeout=8, markup=False)  # fmt: skip
+                    self.ask_force(name, f"{msg}\n{hint}\nRun anyway (y) or wait (n)?")
+                    return
+                self.notify(str(exc), severity="error", timeout=8, markup=False)
+                return
+            self.running.pop(name, None)
+            sev = "information" if result.status.value == "success" else "warning"
+            self.notify(clean(result.summary(), 400) + " enter opens its runs.",
+                        severity=sev, timeout=8, markup=False)  # fmt: skip
+            self.reload()
+
+        self.run_worker(run(), group=f"run-{name}", exit_on_error=False)
+
+    def action_toggle(self) -> None:
+        name = self.current
+        if name is None or not self.writable("enabling or disabling a service"):
+            return
+        enabled = not self.items[name].enabled
+
+        def done(svc: Any) -> None:
+            self.notify(f"{name} {'enabled' if enabled else 'disabled'}.", markup=False)
+
+        self.act(lambda: self.api.set_service_enabled(name, enabled), done)
+
+    def action_edit(self) -> None:
+        name = self.current
+        if name is None or not self.writable("editing a service"):
+            return
+
+        async def ask() -> None:
+            values = await self.api.service_form_values(name)
+
+            def done(saved: str | None) -> None:
+                if saved:
+                    self.notify(f"Saved service {saved}. u undoes it.", markup=False)
+                    self.reload()
+
+            self.app.push_screen(ServiceForm(self.api, name, values), done)
+
+        self.run_worker(ask(), group="ask", exit_on_error=False)
+
+    def action_undo(self) -> None:
+        if not self.writable("undo"):
+            return
+        self.act(self.api.undo_last, lambda what: self.notify(f"Undone: {what}.", markup=False))
