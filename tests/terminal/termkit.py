@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import re
 import select
 import shlex
 import shutil
@@ -18,8 +19,10 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
-UNSET = ("SYNCDECK_DB", "SYNCDECK_CONFIG", "NO_COLOR", "COLORTERM")
+UNSET = ("SYNCDECK_DB", "SYNCDECK_CONFIG", "NO_COLOR", "COLORTERM", "COLUMNS", "LINES")
 
 
 def base_env(env: dict[str, str]) -> dict[str, str]:
@@ -81,7 +84,10 @@ class Tmux:
     def dead(self) -> tuple[bool, int | None]:
         out = self.tmux("display", "-p", "#{pane_dead} #{pane_dead_status}").split()
         if out and out[0] == "1":
-            return True, int(out[1]) if len(out) > 1 else None
+            if len(out) > 1:
+                return True, int(out[1])
+            found = re.search(r"Pane is dead \(status (\d+)", self.screen())
+            return True, int(found.group(1)) if found else None
         return False, None
 
     def wait_for(self, test: Callable[[str], bool], timeout: float, what: str = "") -> str:
@@ -158,3 +164,20 @@ def seed_store(path: Path, env: dict[str, str], scale: str = "0.1") -> None:
         cwd=ROOT, env=base_env(env), capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
+
+
+@pytest.fixture
+def tmux(tmp_path: Path):
+    """tmux(width, height) -> a Tmux on a private socket; every server is killed afterwards."""
+    if not have_tmux():
+        pytest.skip("tmux is not installed")
+    made: list[Tmux] = []
+
+    def make(width: int = 120, height: int = 40) -> Tmux:
+        t = Tmux(tmp_path, width, height)
+        made.append(t)
+        return t
+
+    yield make
+    for t in made:
+        t.close()
