@@ -72,8 +72,10 @@ class Reads:
         after: int | None,
         before: int | None,
         count_from: str,
+        total: int | None = None,
     ) -> Page[T]:
-        """One page: `after` moves on in list order, `before` moves back. Total via COUNT(*)."""
+        """One page: `after` moves on in list order, `before` moves back. Total via COUNT(*)
+        unless the caller already knows it (`total`)."""
         limit = max(1, min(int(limit), MAX_PAGE_SIZE))
         col = f"{alias}.id"
         fwd_op, back_op = ("<", ">") if newest_first else (">", "<")
@@ -96,7 +98,10 @@ class Reads:
             has_prev, has_next = more, True
         else:
             has_prev, has_next = after is not None, more
-        total = await self._scalar(f"SELECT COUNT(*) FROM {count_from}{where.sql()}", where.params)
+        if total is None:
+            total = await self._scalar(
+                f"SELECT COUNT(*) FROM {count_from}{where.sql()}", where.params
+            )
         return Page(
             items=[convert(r) for r in fetched],
             total=int(total or 0),
@@ -150,15 +155,21 @@ class Reads:
         return rows.service(r)
 
     async def last_synced_by_connector(self) -> dict[int, float]:
+        """Newest finished success/partial run per connector (source or destination side).
+
+        One indexed MAX per service (partial index runs_synced), not a join over every run.
+        """
         found = await self._all(
-            """
-            SELECT c.id, MAX(r.finished_at) FROM connectors c
-            JOIN services s ON c.id IN (s.source_id, s.destination_id)
-            JOIN runs r ON r.service_id = s.id AND r.status IN ('success', 'partial')
-            GROUP BY c.id
-            """
+            "SELECT s.source_id, s.destination_id, (SELECT MAX(r.finished_at) FROM runs r "
+            "WHERE r.service_id = s.id AND r.status IN ('success', 'partial')) FROM services s"
         )
-        return {r[0]: r[1] for r in found if r[1] is not None}
+        out: dict[int, float] = {}
+        for source_id, destination_id, last in found:
+            if last is None:
+                continue
+            for cid in (source_id, destination_id):
+                out[cid] = max(out.get(cid, last), last)
+        return out
 
     # ---- runs > steps > instances > entities > calls -------------------------------------
 
@@ -193,10 +204,12 @@ class Reads:
         if status:
             statuses = [status] if isinstance(status, str) else list(status)
             where.add(f"r.status IN ({','.join('?' * len(statuses))})", *statuses)
+        # Unary + keeps the planner walking ids newest first: through the time index it sorted
+        # every matching run (35 ms on 19k runs); the id walk stops after one page (0.2 ms).
         if since is not None:
-            where.add("r.started_at >= ?", since)
+            where.add("+r.started_at >= ?", since)
         if until is not None:
-            where.add("r.started_at < ?", until)
+            where.add("+r.started_at < ?", until)
         if touching:
             where.add(
                 "r.id IN (SELECT run_id FROM entities WHERE external_id = ? "
@@ -372,10 +385,47 @@ class Reads:
             level=level, kind=kind, connector=connector, service=service, run_id=run_id,
             since=since, until=until, text=text,
         )  # fmt: skip
+        total = None
+        if not (service or run_id is not None or until is not None or text):
+            total = await self._counted_logs(level, kind, connector, since)
         return await self._keyset(
             rows.LOG_SELECT, "l", where, rows.log_event, newest_first=True, limit=limit,
-            after=after, before=before, count_from="log_events l",
+            after=after, before=before, count_from="log_events l", total=total,
         )  # fmt: skip
+
+    async def _counted_logs(
+        self,
+        level: str | Sequence[str] | None,
+        kind: str | None,
+        connector: str | None,
+        since: float | None,
+    ) -> int:
+        """The total of a level/kind/connector/since filter from the daily counters: whole days
+        from log_counts, the first partial day counted exactly (COUNT(*) over half of 10M rows
+        took 3-5 ms; this takes well under 1 ms)."""
+        where = Where()
+        exact = Where()
+        if level:
+            levels = [v.upper() for v in ([level] if isinstance(level, str) else level)]
+            where.add(f"level IN ({','.join('?' * len(levels))})", *levels)
+            exact.add(f"level IN ({','.join('?' * len(levels))})", *levels)
+        if kind:
+            where.add("kind = ?", kind)
+            exact.add("kind = ?", kind)
+        if connector:
+            cid = await self.connector_id(connector)
+            where.add("connector_id = ?", cid)
+            exact.add("connector_id = ?", cid)
+        partial = 0
+        if since is not None:
+            first_full_day = int(since // DAY) + 1
+            where.add("day >= ?", first_full_day)
+            exact.add("ts >= ?", since).add("ts < ?", first_full_day * DAY)
+            partial = await self._scalar(
+                f"SELECT COUNT(*) FROM log_events{exact.sql()}", exact.params
+            )
+        whole = await self._scalar(f"SELECT SUM(n) FROM log_counts{where.sql()}", where.params)
+        return int(whole or 0) + int(partial or 0)
 
     async def count_logs_after(self, after_id: int, **filters: Any) -> int:
         """How many matching events are newer than `after_id` (the "N new" while paused)."""

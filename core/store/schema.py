@@ -177,23 +177,25 @@ CREATE TABLE log_counts (
     day INTEGER NOT NULL,
     connector_id INTEGER NOT NULL DEFAULT 0,
     level TEXT NOT NULL,
+    kind TEXT NOT NULL,
     n INTEGER NOT NULL,
     last_ts REAL NOT NULL,
-    PRIMARY KEY (day, connector_id, level)
+    PRIMARY KEY (day, connector_id, level, kind)
 ) WITHOUT ROWID;
-INSERT INTO log_counts (day, connector_id, level, n, last_ts)
-    SELECT CAST(ts / 86400 AS INTEGER), COALESCE(connector_id, 0), level, COUNT(*), MAX(ts)
-    FROM log_events GROUP BY 1, 2, 3;
+INSERT INTO log_counts (day, connector_id, level, kind, n, last_ts)
+    SELECT CAST(ts / 86400 AS INTEGER), COALESCE(connector_id, 0), level, kind, COUNT(*), MAX(ts)
+    FROM log_events GROUP BY 1, 2, 3, 4;
 CREATE TRIGGER log_counts_ins AFTER INSERT ON log_events BEGIN
-    INSERT INTO log_counts (day, connector_id, level, n, last_ts)
-    VALUES (CAST(new.ts / 86400 AS INTEGER), COALESCE(new.connector_id, 0), new.level, 1, new.ts)
-    ON CONFLICT (day, connector_id, level)
+    INSERT INTO log_counts (day, connector_id, level, kind, n, last_ts)
+    VALUES (CAST(new.ts / 86400 AS INTEGER), COALESCE(new.connector_id, 0), new.level, new.kind,
+            1, new.ts)
+    ON CONFLICT (day, connector_id, level, kind)
     DO UPDATE SET n = n + 1, last_ts = max(last_ts, excluded.last_ts);
 END;
 CREATE TRIGGER log_counts_del AFTER DELETE ON log_events BEGIN
     UPDATE log_counts SET n = n - 1
-    WHERE day = CAST(old.ts / 86400 AS INTEGER)
-      AND connector_id = COALESCE(old.connector_id, 0) AND level = old.level;
+    WHERE day = CAST(old.ts / 86400 AS INTEGER) AND connector_id = COALESCE(old.connector_id, 0)
+      AND level = old.level AND kind = old.kind;
 END;
 CREATE VIRTUAL TABLE log_fts USING fts5(
     title, details, content='log_events', content_rowid='id', tokenize='trigram'
@@ -208,12 +210,12 @@ CREATE TRIGGER log_fts_del AFTER DELETE ON log_events BEGIN
 END;
 ALTER TABLE payloads ADD COLUMN compressed INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX payloads_created ON payloads(created_at);
-CREATE INDEX calls_started ON api_calls(started_at);
 CREATE INDEX entities_created ON entities(created_at);
 CREATE INDEX entities_step_action ON entities(step_id, action, id);
 CREATE INDEX logs_service ON log_events(service_id, id) WHERE service_id IS NOT NULL;
 CREATE INDEX logs_kind ON log_events(kind, id);
 CREATE INDEX logs_connector_level ON log_events(connector_id, level, id);
+CREATE INDEX runs_synced ON runs(service_id, finished_at) WHERE status IN ('success', 'partial');
 """
 
 # v3: value mappings (lookup tables) the mapping grid edits, with their status.
