@@ -113,6 +113,8 @@ class SyncdeckApp(App[int]):
             binding = active.binding
             label = binding.key_display or self.get_key_display(binding)
             description = binding.description or binding.action.replace("_", " ")
+            if binding.id:  # the id to remap it in [console.keys] of the settings file
+                description = f"{description}  ({binding.id})"
             seen.setdefault(label, description)
         return sorted(seen.items(), key=lambda kv: kv[1].lower())
 

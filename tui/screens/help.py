@@ -27,7 +27,8 @@ class HelpScreen(ModalScreen[None]):
         for key, description in self.keys:
             text.append(f"{key:<{width}}", style="bold #5fafff")
             text.append(description + "\n")
-        text.append("\nescape closes this help", style="dim")
+        text.append("\nescape closes this help · (ids) remap keys in [console.keys] of the "
+                    "settings file", style="dim")  # fmt: skip
         with VerticalScroll(id="help-box"):
             yield Static(text, id="help-text", markup=False)
 
