@@ -150,7 +150,6 @@ def run_console(
     from .console_settings import apply_settings
 
     settings = load_settings(config)
-    terminal.check_terminal()
     app = SyncdeckApp(
         db,
         read_only=read_only or settings.console.read_only,
@@ -158,7 +157,8 @@ def run_console(
         service=service,
         interval=settings.console.refresh_seconds,
     )
-    apply_settings(app, settings)
+    apply_settings(app, settings)  # a bad theme or key id: one line, before the terminal check
+    terminal.check_terminal()
     terminal.install(app)  # SIGHUP, SIGTERM, stdin closed: exit cleanly, never spin
     code = app.run(mouse=mouse and settings.console.mouse)
     if app.error is not None:
