@@ -60,3 +60,29 @@ async def build_admin_store(path: str | Path, **urls: str) -> None:
         await store.record_samples(sid, "customers", SAMPLES)
     finally:
         await store.close()
+
+
+async def add_history(path: str | Path, now: float) -> None:
+    """A finished run 25 minutes before `now`, a connector test result and some log events
+    (for screenshots and snapshots)."""
+    from core.store import LogRow
+
+    store = await open_store(path, create=False)
+    try:
+        sid = await store.service_id("customers")
+        crm = await store.connector_id("crm")
+        erp = await store.connector_id("erp")
+        run = await store.start_run(sid, sync_type="full", trigger="manual", started_at=now - 1500)
+        await store.update_run(run, status="partial", finished_at=now - 1490, pulled=40,
+                               pushed=37, created=30, updated=7, skipped=2, failed=1)  # fmt: skip
+        await store.set_connector_status(crm, "connected", "HTTP 200 in 84ms", tested_at=now - 90)
+        await store.set_connector_status(erp, "error", "HTTP 401", tested_at=now - 60)
+        rows = [
+            LogRow(ts=now - 1500 + i * 60, level=lvl, kind="event", title=f"event {i}",
+                   connector_id=crm if i % 2 else erp, service_id=sid, run_id=run)
+            for i, lvl in enumerate(["INFO", "INFO", "WARNING", "ERROR", "INFO", "ERROR"])
+        ]  # fmt: skip
+        for r in rows:
+            await store.add_log(r)
+    finally:
+        await store.close()

@@ -11,11 +11,19 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "admin"))
 
-from admin_helpers import SAMPLES, build_admin_store, config_text  # noqa: E402
+from admin_helpers import SAMPLES, add_history, build_admin_store, config_text  # noqa: E402
 
 from tui.app import SyncdeckApp  # noqa: E402
 
-__all__ = ["SAMPLES", "build_admin_store", "config_text", "isolated_config", "settle", "app_on"]
+__all__ = [
+    "SAMPLES",
+    "add_history",
+    "build_admin_store",
+    "config_text",
+    "isolated_config",
+    "settle",
+    "app_on",
+]
 
 
 @pytest.fixture(autouse=True)

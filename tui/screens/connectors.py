@@ -32,9 +32,8 @@ STATUS = {
     "testing": ("…", "#5fafff"),
 }
 COLUMNS = [
-    ("name", "Name", 14), ("preset", "Preset", 10), ("status", "Status", 14),
-    ("synced", "Synced", 11), ("total", "Logs 30d", 8), ("errors", "Errors", 6),
-    ("warnings", "Warn", 5),
+    ("name", "Name", 12), ("preset", "Preset", 9), ("status", "Status", 14),
+    ("synced", "Synced", 11), ("total", "30d", 5), ("errors", "Err", 5), ("warnings", "Warn", 5),
 ]  # fmt: skip
 
 

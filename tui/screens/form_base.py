@@ -137,7 +137,7 @@ class FormModal(ModalScreen[str | None]):
             self.validate()
 
     def validate(self) -> None:
-        self.run_worker(self._validate(), group="validate", exclusive=True, exit_on_error=False)
+        self.run_worker(self._validate, group="validate", exclusive=True, exit_on_error=False)
 
     async def _validate(self) -> None:
         try:

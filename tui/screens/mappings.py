@@ -24,9 +24,9 @@ from .field_form import FieldForm, shown
 from .value_pick import ValuePick
 
 FIELD_COLUMNS = [
-    ("dest", "Destination", 14), ("source", "Source path", 16), ("transforms", "Transforms", 16),
+    ("dest", "Destination", 12), ("source", "Source path", 14), ("before", "Pulled value", 14),
+    ("after", "After transforms", 14), ("transforms", "Transforms", 14),
     ("default", "Default", 8), ("req", "Req", 3), ("lookup", "Lookup", 8),
-    ("before", "Pulled value", 16), ("after", "After transforms", 18),
 ]  # fmt: skip
 VALUE_COLUMNS = [
     ("sel", "Sel", 3), ("source", "Source value", 24), ("dest", "Destination value", 24),
@@ -38,6 +38,12 @@ STATUS = {
     "mapped": ("Mapped", "#5fd75f"),
     "response_error": ("Response error", "bold #ff5f5f"),
 }
+
+
+def preview_cell(value: Any, style: str = "") -> Text:
+    """A previewed value as JSON, spaces kept (they are what trim removes), one line."""
+    text = clean(shown(value), 80).replace("\n", "⏎").replace("\t", " ")
+    return Text(text, style=style, no_wrap=True, overflow="ellipsis")
 
 
 class MappingsScreen(AdminScreen):
@@ -122,14 +128,14 @@ class MappingsScreen(AdminScreen):
         record = view.samples[self.sample] if view.samples else None
         rows = []
         for r in self.preview_rows(record):
-            after = Text(shown(r.after), no_wrap=True, style="#5fd75f" if r.after else "dim")
+            after = preview_cell(r.after, "#5fd75f" if r.after else "dim")
             if r.problem:
                 after = Text(clean(r.problem, 60, single_line=True), style="#d78700")
             rows.append(
                 (r.dest, [
-                    t(r.dest, 40, style="bold"), t(r.source, 60), t(r.transforms, 80),
-                    t(r.default, 30), Text("yes" if r.required else ""), t(r.lookup, 30),
-                    t(shown(r.before), 60), after,
+                    t(r.dest, 40, style="bold"), t(r.source, 60), preview_cell(r.before), after,
+                    t(r.transforms, 80), t(r.default, 30), Text("yes" if r.required else ""),
+                    t(r.lookup, 30),
                 ])
             )  # fmt: skip
         self.fields_table.apply(
@@ -208,7 +214,7 @@ class MappingsScreen(AdminScreen):
 
     def action_cycle_filter(self) -> None:
         self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
-        self.run_worker(self.load_values(), group="values", exclusive=True, exit_on_error=False)
+        self.run_worker(self.load_values, group="values", exclusive=True, exit_on_error=False)
 
     def action_cycle_lookup(self) -> None:
         if self.view is None or not self.view.lookups:
@@ -216,7 +222,7 @@ class MappingsScreen(AdminScreen):
         names = self.view.lookups
         self.lookup = names[(names.index(self.lookup) + 1) % len(names)]
         self.selected = set()
-        self.run_worker(self.load_values(), group="values", exclusive=True, exit_on_error=False)
+        self.run_worker(self.load_values, group="values", exclusive=True, exit_on_error=False)
 
     def action_cycle_stream(self) -> None:
         if self.view is None or len(self.view.streams) < 2:
@@ -232,7 +238,7 @@ class MappingsScreen(AdminScreen):
         if self.view is None or not self.view.samples:
             return
         self.sample = (self.sample + step) % len(self.view.samples)
-        self.run_worker(self._preview_sample(), group="sample", exclusive=True,
+        self.run_worker(self._preview_sample, group="sample", exclusive=True,
                         exit_on_error=False)  # fmt: skip
 
     async def _preview_sample(self) -> None:

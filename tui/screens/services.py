@@ -27,10 +27,15 @@ from .confirm import Confirm
 from .service_form import ServiceForm
 
 COLUMNS = [
-    ("name", "Service", 14), ("route", "Source > Destination", 20), ("on", "On", 3),
-    ("last", "Last run", 13), ("when", "When", 11), ("next", "Next run", 11),
-    ("counts", "Pulled/C/U/F", 16), ("schedule", "Schedule", 14),
+    ("name", "Service", 12), ("route", "Source > Dest", 16), ("on", "On", 3),
+    ("last", "Last run", 12), ("when", "When", 10), ("next", "Next run", 10),
+    ("counts", "Pulled/C/U/F", 14), ("schedule", "Schedule", 14),
 ]  # fmt: skip
+
+
+def until(ts: float, now: float) -> str:
+    """'in 15 min' for a time to come."""
+    return "in " + relative(ts, reference=now).replace(" from now", "")
 
 
 def counts(r: Run | None) -> str:
@@ -110,8 +115,7 @@ class ServicesScreen(AdminScreen):
             t(f"{s.source} > {s.destination}", 40),
             Text("yes" if s.enabled else "no", style="#5fd75f" if s.enabled else "#d78700"),
             last, Text(when, no_wrap=True),
-            Text(relative(nxt, reference=now) if nxt else "manual", no_wrap=True,
-                 style="" if nxt else "dim"),
+            Text(until(nxt, now) if nxt else "manual", no_wrap=True, style="" if nxt else "dim"),
             Text(counts(r), justify="right"), t(s.schedule or "—", 20),
         ]  # fmt: skip
 

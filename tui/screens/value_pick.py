@@ -51,7 +51,7 @@ class ValuePick(ModalScreen[str | None]):
     def fetch(self) -> None:
         self.state = "loading"
         self.show_state(Text(f"Loading {self.lookup} values from the destination…", style="dim"))
-        self.run_worker(self._fetch(), group="fetch", exclusive=True, exit_on_error=False)
+        self.run_worker(self._fetch, group="fetch", exclusive=True, exit_on_error=False)
 
     async def _fetch(self) -> None:
         try:
