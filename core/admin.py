@@ -18,7 +18,7 @@ from .config import SECRET_FIELDS, ConnectorConfig, ServiceConfig
 from .connectors.presets import PRESETS
 from .errors import UserError
 from .models import LogKind, LogLevel
-from .secrets import describe, keep
+from .secrets import describe, is_reference, keep
 from .store import LogRow, Store
 from .timeutil import now
 
@@ -92,8 +92,13 @@ def auth_summary(data: dict[str, Any]) -> str:
     secret_creds = {c.key for c in preset.credentials if c.secret} if preset else set()
     parts = [auth["type"]] if auth.get("type", "none") != "none" else []
     for k, v in auth.items():
-        if k != "type":
-            parts.append(f"{k}: {describe(v) if k in SECRET_FIELDS else v}")
+        if k == "type":
+            continue
+        if isinstance(v, dict):  # several headers: each shown like a secret when it is one
+            v = ", ".join(f"{h}={describe(x) if is_reference(x) else x}" for h, x in v.items())
+        elif k in SECRET_FIELDS or is_reference(v):
+            v = describe(v)
+        parts.append(f"{k}: {v}")
     for k, v in data.get("credentials", {}).items():
         parts.append(f"{k}: {describe(v) if k in secret_creds else v}")
     return " · ".join(parts) or "none"

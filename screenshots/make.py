@@ -36,6 +36,17 @@ SHOTS = [
     ("6-api-calls", (120, 40), ["v", "j", "enter", "enter", "enter", "enter"]),
     ("7-logs-80x24", (80, 24), []),
     ("8-help", (120, 40), ["question_mark"]),
+    ("9-connectors", (120, 40), ["C"]),
+    ("10-services", (120, 40), ["S"]),
+    ("14-connectors-80x24", (80, 24), ["C"]),
+]
+# The admin screens on a store with field mappings, a lookup and samples of a pulled page.
+ADMIN_SHOTS = [
+    ("11-mappings", (120, 40), ["M"]),
+    ("12-field-form", (120, 40), ["M", "enter", "end", *" | upper"]),
+    ("13-connector-form", (120, 40), ["C", "a", *"billing", "tab", *"ftp:/x"]),
+    ("15-mappings-80x24", (80, 24), ["M"]),
+    ("16-disconnect", (120, 40), ["C", "D"]),
 ]
 
 
@@ -63,8 +74,18 @@ async def main(out: Path) -> None:
             await build_store(db, now=NOW, runs=8, logs=60)
         finally:
             await store.close()
-        for name, size, keys in SHOTS:
-            app = SyncdeckApp(db, clock=lambda: NOW)
+        sys.path.insert(0, str(ROOT / "tests" / "admin"))
+        from admin_helpers import add_history, build_admin_store
+
+        admin_db = str(Path(tmp) / "admin.db")
+        await build_admin_store(admin_db)
+        await add_history(admin_db, NOW)
+        os.environ["SYNCDECK_CONFIG_DIR"] = str(Path(tmp) / "config")  # no real secrets file
+        shots = [(n, s, k, db) for n, s, k in SHOTS] + [
+            (n, s, k, admin_db) for n, s, k in ADMIN_SHOTS
+        ]
+        for name, size, keys, store_path in shots:
+            app = SyncdeckApp(store_path, clock=lambda: NOW)
             async with app.run_test(size=size) as pilot:
                 await settle(pilot)
                 for key in keys:

@@ -27,7 +27,7 @@ from .confirm import Confirm
 from .service_form import ServiceForm
 
 COLUMNS = [
-    ("name", "Service", 12), ("route", "Source > Dest", 16), ("on", "On", 3),
+    ("name", "Service", 16), ("route", "Source > Dest", 16), ("on", "On", 3),
     ("last", "Last run", 12), ("when", "When", 10), ("next", "Next run", 10),
     ("counts", "Pulled/C/U/F", 14), ("schedule", "Schedule", 14),
 ]  # fmt: skip
@@ -35,6 +35,8 @@ COLUMNS = [
 
 def until(ts: float, now: float) -> str:
     """'in 15 min' for a time to come."""
+    if ts - now < 60:
+        return "in <1 min"
     return "in " + relative(ts, reference=now).replace(" from now", "")
 
 
