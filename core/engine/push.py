@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +20,7 @@ from ..connectors.client import Client, Exchange, ResponseError
 from ..mapping.fields import Mapper, payload_hash
 from ..mapping.paths import get_path
 from ..models import EntityAction, EntityStatus
-from ..store import Counts, EntityRow, IdMapRow, Store
+from ..store import Batch, Counts, EntityRow, IdMapRow, Store
 from ..timeutil import now
 from .pull import select_records
 
@@ -72,6 +73,10 @@ class Pusher:
         self.dry_run = dry_run or stream.push is None or client is None
         self.confirmed = False  # a push has succeeded: a later 401/403 is not a setup problem
         self.auth_failure: Exchange | None = None
+        # Id-map results of pages whose batch is queued but not committed yet (the recorder
+        # writes in the background): decide() sees them as if they were in the store.
+        self.unsaved: dict[str, tuple[str | None, str | None, bool]] = {}
+        self._unsaved_rows: dict[str, IdMapRow] = {}
 
     async def decide(self, records: list[Any], out: PageOutcome) -> list[Decision]:
         decisions: list[Decision] = []
@@ -79,6 +84,9 @@ class Pusher:
         known = await self.store.get_id_map(
             self.service_id, self.stream.name, [e for e in ext_ids if e is not None]
         )
+        if self.unsaved:
+            unsaved = self.unsaved
+            known.update({e: unsaved[e] for e in ext_ids if e in unsaved})
         for i, (rec, ext) in enumerate(zip(records, ext_ids, strict=True)):
             if ext is None:
                 d = Decision(i, f"#{i + 1}", EntityAction.FAIL)
@@ -107,19 +115,37 @@ class Pusher:
         return decisions
 
     async def page(
-        self, records: list[Any], *, step_id: int, run_id: int, instance_id: int | None
+        self,
+        records: list[Any],
+        *,
+        step_id: int,
+        run_id: int,
+        instance_id: int | None,
+        before_creates: Callable[[], Awaitable[None]] | None = None,
     ) -> PageOutcome:
         out = PageOutcome()
         decisions = await self.decide(records, out)
         creates = [d for d in decisions if d.action == EntityAction.CREATE]
         if creates and not self.dry_run:
+            if (
+                self.unsaved
+                and before_creates is not None
+                and any(d.external_id in self.unsaved for d in creates)
+            ):
+                await before_creates()  # an earlier page's result for the same id comes first
             await self.store.put_id_map(
                 IdMapRow(self.service_id, self.stream.name, d.external_id, None, None, True)
                 for d in creates
                 if not d.reconcile
             )
-        results = await asyncio.gather(*(self._push(d) for d in decisions))
+        results: list[Any] = [self._settled(d) for d in decisions]
+        sent = [i for i, r in enumerate(results) if r is None]
+        if sent:
+            pushed = await asyncio.gather(*(self._push(decisions[i]) for i in sent))
+            for i, r in zip(sent, pushed, strict=True):
+                results[i] = r
         t = now()
+        unsaved = self.unsaved
         for d, (status, reason, internal, calls, id_row) in zip(decisions, results, strict=True):
             out.entities.append(
                 EntityRow(
@@ -137,6 +163,13 @@ class Pusher:
             )
             if id_row is not None:
                 out.id_map.append(id_row)
+                # as the upsert will store it: internal_id = COALESCE(new, old)
+                self._unsaved_rows[d.external_id] = id_row
+                unsaved[d.external_id] = (
+                    id_row.internal_id if id_row.internal_id is not None else d.internal_id,
+                    id_row.payload_hash,
+                    id_row.pending,
+                )
             c = out.counts
             c.processed += 1
             if status == EntityStatus.FAILED:
@@ -150,6 +183,23 @@ class Pusher:
             else:
                 c.updated += 1
         return out
+
+    def committed(self, batch: Batch) -> None:
+        """A page's batch is in the store: its id-map rows need no longer be kept here."""
+        for row in batch.id_map:
+            if self._unsaved_rows.get(row.external_id) is row:  # not superseded by a later page
+                del self._unsaved_rows[row.external_id]
+                del self.unsaved[row.external_id]
+
+    def _settled(self, d: Decision) -> tuple[str, str, str | None, list, IdMapRow | None] | None:
+        """The outcome of a decision that sends nothing (fail, skip, dry run); None otherwise."""
+        if d.action == EntityAction.FAIL:
+            return EntityStatus.FAILED, d.reason, None, [], None
+        if d.action == EntityAction.SKIP:
+            return EntityStatus.SKIPPED, d.reason, d.internal_id, [], None
+        if self.dry_run:
+            return EntityStatus.SUCCESS, "dry run: nothing was sent", d.internal_id, [], None
+        return None
 
     def _row(self, d: Decision, internal: str | None, h: str | None, pending: bool) -> IdMapRow:
         return IdMapRow(self.service_id, self.stream.name, d.external_id, internal, h, pending)

@@ -1,15 +1,27 @@
 """Recording a run as it happens: one write_batch per page, so a console polling every 5 s
-sees progress, and nothing committed before a crash is lost."""
+sees progress, and nothing committed before a crash is lost.
+
+Pages are committed by a background writer while the next page is fetched, mapped and pushed:
+`submit` queues a page's batch (waiting when DEPTH batches are already queued, so memory stays
+bounded), `drain` waits until everything queued is committed and re-raises a failed write.
+Each batch is one transaction: the page's instance, entities, calls, logs, id map, counters
+and incremental cursor together.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..models import LogKind, LogLevel
 from ..store import Batch, CallRow, Counts, EntityRow, IdMapRow, LogRow, Store
+from ..store.records import InstanceRow
 from ..timeutil import now
 from . import events
+
+DEPTH = 2  # pages queued for the writer at most (bounded memory, back-pressure)
 
 
 @dataclass
@@ -49,6 +61,10 @@ class Recorder:
         self.run_id = 0
         self.totals = RunTotals()
         self.t0 = time.perf_counter()
+        self._queue: asyncio.Queue[tuple[Batch, Callable[[Batch], None] | None] | None] | None
+        self._queue = None
+        self._writer: asyncio.Task[None] | None = None
+        self._error: BaseException | None = None
 
     async def start_run(self, sync_type: str, trigger: str, retry_of: int | None = None) -> int:
         self.run_id = await self.store.start_run(
@@ -127,6 +143,98 @@ class Recorder:
                 stream_state=stream_state,
             )
         )
+
+    def page_batch(
+        self,
+        *,
+        step_id: int,
+        instance: InstanceRow,
+        entities: list[EntityRow] | None = None,
+        calls: list[CallRow] | None = None,
+        logs: list[LogRow] | None = None,
+        entity_logs: list[tuple[int, LogRow]] | None = None,
+        id_map: list[IdMapRow] | None = None,
+        counts: Counts | None = None,
+        stream_state: tuple[int, str, str | None] | None = None,
+        unmapped: list[tuple[int, str, list[str]]] | None = None,
+    ) -> Batch:
+        """One page as one batch; the run totals count it at once (the progress callback)."""
+        for c in calls or []:
+            self.bind(c, step_id, None)
+        for e in entities or []:
+            for c in e.calls:
+                self.bind(c, step_id, None)
+        c = counts or Counts()
+        self.totals.add(c)
+        self.totals.errors += c.errors
+        return Batch(
+            entities=entities or [],
+            calls=calls or [],
+            logs=logs or [],
+            id_map=id_map or [],
+            run_id=self.run_id,
+            run_counts=Counts(
+                pulled=c.processed,
+                pushed=c.created + c.updated,
+                created=c.created,
+                updated=c.updated,
+                skipped=c.skipped,
+                failed=c.failed,
+                errors=c.errors,
+            ),  # fmt: skip
+            step_id=step_id,
+            step_counts=c,
+            stream_state=stream_state,
+            instance=instance,
+            entity_logs=entity_logs or [],
+            unmapped=unmapped or [],
+        )
+
+    async def submit(self, batch: Batch, done: Callable[[Batch], None] | None = None) -> None:
+        """Queue a batch for the background writer; waits while DEPTH batches are queued."""
+        if self._error is not None:
+            await self.drain()
+        if self._queue is None:
+            self._queue = asyncio.Queue(maxsize=DEPTH)
+            self._writer = asyncio.create_task(self._write_loop(self._queue))
+        await self._queue.put((batch, done))
+
+    async def _write_loop(self, queue: asyncio.Queue) -> None:
+        while True:
+            item = await queue.get()
+            try:
+                if item is None:
+                    return
+                if self._error is None:
+                    batch, done = item
+                    await self.store.write_batch(batch)
+                    if done is not None:
+                        done(batch)
+            except Exception as exc:  # noqa: BLE001 - surfaced by drain()
+                self._error = exc
+            finally:
+                queue.task_done()
+
+    async def drain(self) -> None:
+        """Wait until every queued batch is committed; raise the first failed write."""
+        if self._queue is not None:
+            if self._writer is not None and self._writer.done():
+                self._writer.result()
+            await self._queue.join()
+        if self._error is not None:
+            err, self._error = self._error, None
+            raise err
+
+    async def close(self) -> None:
+        """Commit what is queued, then stop the writer (a failed write is raised)."""
+        try:
+            await self.drain()
+        finally:
+            if self._queue is not None and self._writer is not None:
+                if not self._writer.done():
+                    await self._queue.put(None)
+                    await self._writer
+                self._queue = self._writer = None
 
     def bind(self, call: CallRow, step_id: int | None, instance_id: int | None) -> None:
         call.run_id = self.run_id

@@ -25,6 +25,7 @@ from ..mapping.fields import Mapper
 from ..mapping.paths import get_path
 from ..models import LogKind, LogLevel, MappingStatus, RunStatus, StepStatus, SyncType
 from ..store import Store
+from ..store.records import InstanceRow, LogRow
 from ..text import clean
 from ..timeutil import now
 from ..troubleshooting import match
@@ -216,15 +217,18 @@ class ServiceRun:
                 kind=LogKind.MILESTONE, connector_id=fatal.connector_id, code=fatal.code,
             )  # fmt: skip
         except (asyncio.CancelledError, KeyboardInterrupt):
-            await asyncio.shield(rec.finish_run(RunStatus.CANCELLED.value, "Stopped."))
+            await asyncio.shield(self._stopped())
             raise
         except Exception as exc:  # noqa: BLE001 - a bug must end the run, not the process
             status = RunStatus.FAILED
             message = f"internal error: {clean(repr(exc), 300, single_line=True)}"
             await rec.event(LogLevel.ERROR, f"{self.service.name} sync failed", message)
         finally:
-            await self.src.aclose()
-            await self.dst.aclose()
+            try:
+                await rec.close()  # pages already pushed are committed, even when stopped
+            finally:
+                await self.src.aclose()
+                await self.dst.aclose()
         if self.dry_run:
             message = (message + " Dry run: nothing was sent.").strip()
         await rec.finish_run(status.value, message)
@@ -238,6 +242,12 @@ class ServiceRun:
             Progress(rec.run_id, "", 0, t.pulled, t.created, t.updated, t.skipped, t.failed, True)
         )
         return result
+
+    async def _stopped(self) -> None:
+        try:
+            await self.rec.drain()
+        finally:
+            await self.rec.finish_run(RunStatus.CANCELLED.value, "Stopped.")
 
     def _verdict(self) -> tuple[RunStatus, str]:
         t = self.rec.totals
@@ -287,79 +297,93 @@ class ServiceRun:
         ahead = (
             self.src_cfg.rate_limit.concurrency if self.src_cfg.rate_limit.concurrency > 1 else 0
         )
-        async for page in pages(self.src, pull, paginator, ahead=ahead):
-            ex = page.exchange
-            first_call = ex.calls[0] if ex.calls else None
-            instance_id = await store.add_instance(
-                step_id, rec.run_id, page=page.request.number, method=pull.method,
-                url=ex.url, cursor=page.request.label,
-                started_at=first_call.started_at if first_call else None,
-            )  # fmt: skip
-            logs = []
-            if ex.rate_limited and not rate_note:
-                rate_note = True
-                totals.rate_limited = True
-                logs.append(rec.log(
-                    LogLevel.WARNING, f"Rate limited by {self.service.source}",
-                    f"{self.service.source} answered 429 Too Many Requests on page "
-                    f"{page.request.number}; syncdeck waited and retried.",
-                    step_id=step_id, code="http_429",
-                ))  # fmt: skip
-            if page.error:
-                error = f"page {page.request.number}: {page.error}"
-                if ex.status in (401, 403) and not self.src_confirmed:
-                    fatal = self._auth_fatal(ex, self.service.source, self.src_cfg, self.src_id)
-                await rec.flush(step_id=step_id, instance_id=instance_id, calls=ex.calls, logs=logs)
-                await store.update_instance(
-                    instance_id, retries=ex.retries, status_code=ex.status,
-                    duration_ms=ex.duration_ms, headroom=ex.headroom,
+        checking: asyncio.Task[bool] | None = None  # the cancel check after the last page
+        try:
+            async for page in pages(self.src, pull, paginator, ahead=ahead):
+                if checking is not None:
+                    cancelled, checking = await checking, None
+                    if cancelled:
+                        break
+                ex = page.exchange
+                first_call = ex.calls[0] if ex.calls else None
+                instance = InstanceRow(
+                    step_id, rec.run_id, page.request.number, pull.method, ex.url,
+                    cursor=page.request.label,
+                    started_at=first_call.started_at if first_call else now(),
+                    retries=ex.retries, headroom=ex.headroom, status_code=ex.status,
+                    duration_ms=ex.duration_ms,
                 )  # fmt: skip
-                break
-            self.src_confirmed = True
-            if not totals.pulled:  # the first records of the pull: the mapping grid's preview
-                await store.record_samples(self.service.id, stream.name, page.records)
-            if self.only_ids is not None:
-                keep = self.only_ids.get(stream.name, set())
-                page.records = [r for r in page.records if pusher.mapper.external_id(r) in keep]
-            out = await pusher.page(
-                page.records, step_id=step_id, run_id=rec.run_id, instance_id=instance_id
-            )
-            state = None
-            if stream.incremental is not None and not self.dry_run and page.records:
-                values = [get_path(r, stream.incremental.cursor_path) for r in page.records]
-                values = [str(v) for v in values if v not in (None, "")]
-                if values:
-                    cursor_value = max([cursor_value or "", *values])
-                    state = (self.service.id, stream.name, cursor_value)
-            ids = await rec.flush(
-                step_id=step_id, instance_id=instance_id, entities=out.entities,
-                calls=ex.calls, logs=logs, id_map=out.id_map, counts=out.counts,
-                stream_state=state,
-            )  # fmt: skip
-            totals.add(out.counts)
-            if out.failures:
-                await self._failure_logs(stream, step_id, out, ids)
-            for lookup, values in out.unmapped.items():
-                await store.note_unmapped(self.service.id, lookup, sorted(values))
-            await store.update_instance(
-                instance_id, records=len(page.records), retries=ex.retries,
-                status_code=ex.status, duration_ms=ex.duration_ms, headroom=ex.headroom,
-            )  # fmt: skip
-            await self._emit(
-                Progress(
-                    rec.run_id, stream.name, page.request.number, rec.totals.pulled,
-                    rec.totals.created, rec.totals.updated, rec.totals.skipped, rec.totals.failed,
-                )
-            )  # fmt: skip
-            if pusher.auth_failure is not None:
-                fatal = self._auth_fatal(
-                    pusher.auth_failure, self.service.destination, self.dst_cfg, self.dst_id
-                )
-                error = fatal.reason
-                break
-            if await store.cancel_requested(rec.run_id):
-                cancelled = True
-                break
+                logs = []
+                if ex.rate_limited and not rate_note:
+                    rate_note = True
+                    totals.rate_limited = True
+                    logs.append(rec.log(
+                        LogLevel.WARNING, f"Rate limited by {self.service.source}",
+                        f"{self.service.source} answered 429 Too Many Requests on page "
+                        f"{page.request.number}; syncdeck waited and retried.",
+                        step_id=step_id, code="http_429",
+                    ))  # fmt: skip
+                if page.error:
+                    error = f"page {page.request.number}: {page.error}"
+                    if ex.status in (401, 403) and not self.src_confirmed:
+                        fatal = self._auth_fatal(ex, self.service.source, self.src_cfg, self.src_id)
+                    failed_page = rec.page_batch(
+                        step_id=step_id, instance=instance, calls=ex.calls, logs=logs
+                    )
+                    await rec.submit(failed_page)
+                    break
+                self.src_confirmed = True
+                if not totals.pulled:  # the first records of the pull: the mapping grid's preview
+                    await store.record_samples(self.service.id, stream.name, page.records)
+                if self.only_ids is not None:
+                    keep = self.only_ids.get(stream.name, set())
+                    page.records = [r for r in page.records if pusher.mapper.external_id(r) in keep]
+                out = await pusher.page(
+                    page.records, step_id=step_id, run_id=rec.run_id, instance_id=None,
+                    before_creates=rec.drain,
+                )  # fmt: skip
+                instance.records = len(page.records)
+                state = None
+                if stream.incremental is not None and not self.dry_run and page.records:
+                    values = [get_path(r, stream.incremental.cursor_path) for r in page.records]
+                    values = [str(v) for v in values if v not in (None, "")]
+                    if values:
+                        cursor_value = max([cursor_value or "", *values])
+                        state = (self.service.id, stream.name, cursor_value)
+                totals.add(out.counts)
+                batch = rec.page_batch(
+                    step_id=step_id, instance=instance, entities=out.entities, calls=ex.calls,
+                    logs=logs, entity_logs=self._failure_logs(stream, step_id, out),
+                    id_map=out.id_map, counts=out.counts, stream_state=state,
+                    unmapped=[
+                        (self.service.id, lookup, sorted(values))
+                        for lookup, values in out.unmapped.items()
+                    ],
+                )  # fmt: skip
+                del out, page  # the page's records and rows now live only in the batch
+                await rec.submit(batch, pusher.committed)
+                del batch
+                t = rec.totals
+                await self._emit(
+                    Progress(
+                        rec.run_id, stream.name, instance.page, t.pulled, t.created, t.updated,
+                        t.skipped, t.failed,
+                    )
+                )  # fmt: skip
+                if pusher.auth_failure is not None:
+                    fatal = self._auth_fatal(
+                        pusher.auth_failure, self.service.destination, self.dst_cfg, self.dst_id
+                    )
+                    error = fatal.reason
+                    break
+                # Between pages: asked while the next page is taken from the pull.
+                checking = asyncio.create_task(store.cancel_requested(rec.run_id))
+            if checking is not None:
+                cancelled, checking = await checking, None
+        finally:
+            if checking is not None:
+                checking.cancel()
+        await rec.drain()
         ms = int((time.perf_counter() - t0) * 1000)
         if cancelled:
             status = StepStatus.CANCELLED
@@ -396,22 +420,25 @@ class ServiceRun:
             raise fatal
         return status
 
-    async def _failure_logs(
-        self, stream: StreamConfig, step_id: int, out: Any, ids: list[int]
-    ) -> None:
-        by_ext = {}
-        for eid, ent in zip(ids, out.entities, strict=True):
+    def _failure_logs(
+        self, stream: StreamConfig, step_id: int, out: Any
+    ) -> list[tuple[int, LogRow]]:
+        """Logs for a page's failures (at most 50), each tied to its entity by its index."""
+        if not out.failures:
+            return []
+        by_ext: dict[str, int] = {}
+        for i, ent in enumerate(out.entities):
             if ent.status == "failed":
-                by_ext.setdefault(ent.external_id, eid)
+                by_ext.setdefault(ent.external_id, i)
         logs = []
         for ext, reason in out.failures[:50]:
             status = int(reason[5:8]) if reason[:5] == "HTTP " and reason[5:8].isdigit() else None
             code = match(status, reason)
-            logs.append(self.rec.log(
+            logs.append((by_ext[ext], self.rec.log(
                 LogLevel.ERROR, f"{events.label(stream.name)} {ext} failed", reason,
-                step_id=step_id, entity_id=by_ext.get(ext), connector_id=self.dst_id, code=code,
-            ))  # fmt: skip
-        await self.rec.flush(step_id=None, logs=logs)
+                step_id=step_id, connector_id=self.dst_id, code=code,
+            )))  # fmt: skip
+        return logs
 
 
 async def run_service(store: Store, name: str, **options: Any) -> RunResult:

@@ -80,6 +80,24 @@ class Counts:
     errors: int = 0
 
 
+@dataclass(slots=True)
+class InstanceRow:
+    """A pulled page, inserted by write_batch together with the rows it produced."""
+
+    step_id: int
+    run_id: int
+    page: int
+    method: str
+    url: str
+    cursor: str | None = None
+    started_at: float = 0.0
+    records: int = 0
+    retries: int = 0
+    headroom: float | None = None
+    status_code: int | None = None
+    duration_ms: int | None = None
+
+
 @dataclass
 class Batch:
     """Everything one page (or one batch of pushes) produced, committed together."""
@@ -93,6 +111,14 @@ class Batch:
     step_id: int | None = None
     step_counts: Counts | None = None
     stream_state: tuple[int, str, str | None] | None = None  # service_id, stream, cursor
+    # The page itself: inserted first; its id fills instance_id of the entities and calls
+    # that have none, and is kept in `instance_id` once committed.
+    instance: InstanceRow | None = None
+    instance_id: int | None = None
+    # Logs about one entity of this batch: (index in `entities`, log); entity_id is filled.
+    entity_logs: list[tuple[int, LogRow]] = field(default_factory=list)
+    # Source values seen without a mapping: (service_id, lookup, values) -> 'unmapped' rows.
+    unmapped: list[tuple[int, str, list[str]]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return (

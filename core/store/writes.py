@@ -13,7 +13,7 @@ from typing import Any
 import aiosqlite
 
 from ..timeutil import now
-from .records import Batch, CallRow, Counts, EntityRow, IdMapRow, LogRow
+from .records import Batch, CallRow, Counts, EntityRow, IdMapRow, InstanceRow, LogRow
 
 _RUN_FIELDS = {
     "status", "finished_at", "pulled", "pushed", "created", "updated", "skipped", "failed",
@@ -256,6 +256,18 @@ class Writes:
         async with self.transaction() as conn:
             entity_ids: list[int] = []
             calls: list[CallRow] = list(batch.calls)
+            if batch.instance is not None:
+                iid = await _insert_instance(conn, batch.instance)
+                batch.instance_id = iid
+                for e in batch.entities:
+                    if e.instance_id is None:
+                        e.instance_id = iid
+                    for c in e.calls:
+                        if c.instance_id is None:
+                            c.instance_id = iid
+                for c in calls:
+                    if c.instance_id is None:
+                        c.instance_id = iid
             if batch.entities:
                 first = await self._next_id(conn, "entities")
                 entity_ids = list(range(first, first + len(batch.entities)))
@@ -272,8 +284,20 @@ class Writes:
                         calls.append(c)
             if calls:
                 await self._insert_calls(conn, calls)
-            if batch.logs:
-                await conn.executemany(_LOG_SQL, [_log_params(r) for r in batch.logs])
+            logs = batch.logs
+            if batch.entity_logs:
+                for i, row in batch.entity_logs:
+                    row.entity_id = entity_ids[i]
+                logs = [*logs, *(row for _, row in batch.entity_logs)]
+            if logs:
+                await conn.executemany(_LOG_SQL, [_log_params(r) for r in logs])
+            if batch.unmapped:
+                t = now()
+                await conn.executemany(
+                    "INSERT OR IGNORE INTO value_mappings (service_id, lookup, source_value, "
+                    "status, updated_at) VALUES (?, ?, ?, 'unmapped', ?)",
+                    [(sid, lookup, v, t) for sid, lookup, values in batch.unmapped for v in values],
+                )
             if batch.id_map:
                 await conn.executemany(_IDMAP_SQL, [_idmap_params(m) for m in batch.id_map])
             if batch.run_id is not None and batch.run_counts is not None:
@@ -400,6 +424,19 @@ async def _bump(
         )
         params = (c.processed, c.created, c.updated, c.skipped, c.failed, row_id)
     await conn.execute(sql, params)
+
+
+async def _insert_instance(conn: aiosqlite.Connection, i: InstanceRow) -> int:
+    cur = await conn.execute(
+        "INSERT INTO instances (step_id, run_id, page, method, url, cursor, records, retries, "
+        "headroom, status_code, duration_ms, started_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            i.step_id, i.run_id, i.page, i.method, i.url, i.cursor, i.records, i.retries,
+            i.headroom, i.status_code, i.duration_ms, i.started_at or now(),
+        ),
+    )  # fmt: skip
+    return int(cur.lastrowid)
 
 
 def _call_params(call_id: int, c: CallRow) -> tuple:
