@@ -41,7 +41,14 @@ class ConsoleAPI(AdminAPI):
         create: bool = False,
         read_only: bool = False,
     ) -> ConsoleAPI:
-        return cls(await open_store(db, create=create), read_only=read_only)
+        api = cls(await open_store(db, create=create), read_only=read_only)
+        if not read_only:  # a run whose process died (kill -9) shows as interrupted, not running
+            try:
+                await api.store.mark_interrupted()
+            except BaseException:
+                await api.close()
+                raise
+        return api
 
     async def close(self) -> None:
         await self.store.close()

@@ -48,13 +48,15 @@ class Reads:
 
     rconn: aiosqlite.Connection
 
+    # One trip to the connection's thread per query (execute + fetch + close were three): on a
+    # busy 2-core machine each trip costs 0.1-0.5 ms, and a page is 2-4 queries.
     async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        async with self.rconn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        return list(await self.rconn.execute_fetchall(sql, params))
 
     async def _one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        async with self.rconn.execute(sql, params) as cur:
-            return await cur.fetchone()
+        """The first row of a query that returns at most one."""
+        found = await self.rconn.execute_fetchall(sql, params)
+        return found[0] if found else None
 
     async def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = await self._one(sql, params)
@@ -73,11 +75,13 @@ class Reads:
         before: int | None,
         count_from: str,
         total: int | None = None,
+        key: str | None = None,
     ) -> Page[T]:
         """One page: `after` moves on in list order, `before` moves back. Total via COUNT(*)
-        unless the caller already knows it (`total`)."""
+        unless the caller already knows it (`total`). `key` orders and bounds the page when it
+        is not `{alias}.id` (an equal column the planner can walk, e.g. an FTS rowid)."""
         limit = max(1, min(int(limit), MAX_PAGE_SIZE))
-        col = f"{alias}.id"
+        col = key or f"{alias}.id"
         fwd_op, back_op = ("<", ">") if newest_first else (">", "<")
         fwd_order, back_order = ("DESC", "ASC") if newest_first else ("ASC", "DESC")
         page_where = Where(list(where.parts), list(where.params))
@@ -217,9 +221,17 @@ class Reads:
                 touching,
                 touching,
             )
+        total = None
+        if since is not None or until is not None:
+            # The count may use the time index (0.9 -> 0.3 ms on 19k runs); the page may not.
+            counted = Where([p.replace("+r.started_at", "r.started_at") for p in where.parts],
+                            list(where.params))  # fmt: skip
+            total = await self._scalar(
+                f"SELECT COUNT(*) FROM runs r{counted.sql()}", counted.params
+            )
         return await self._keyset(
             rows.RUN_SELECT, "r", where, rows.run, newest_first=True, limit=limit,
-            after=after, before=before, count_from="runs r",
+            after=after, before=before, count_from="runs r", total=total,
         )  # fmt: skip
 
     async def get_run(self, run_id: int) -> Run:
@@ -244,9 +256,18 @@ class Reads:
         return rows.step(r)
 
     async def list_instances(
-        self, step_id: int, *, limit: int = 50, after: int | None = None, before: int | None = None
+        self,
+        step_id: int,
+        *,
+        limit: int = 50,
+        after: int | None = None,
+        before: int | None = None,
+        text: str | None = None,
     ) -> Page[StepInstance]:
+        """`text`: a substring of the URL, cursor or status code (every page of the step)."""
         where = Where().add("i.step_id = ?", step_id)
+        if text:
+            _text_filter(where, text, "i.url", "i.cursor", "CAST(i.status_code AS TEXT)")
         return await self._keyset(
             "SELECT i.* FROM instances i", "i", where, rows.instance, newest_first=False,
             limit=limit, after=after, before=before, count_from="instances i",
@@ -303,7 +324,9 @@ class Reads:
         limit: int = 50,
         after: int | None = None,
         before: int | None = None,
+        text: str | None = None,
     ) -> Page[ApiCall]:
+        """`text`: a substring of the method, URL, params, error or status code."""
         where = Where()
         if instance_id is not None:
             where.add("a.instance_id = ?", instance_id)
@@ -311,6 +334,9 @@ class Reads:
             where.add("a.entity_id = ?", entity_id)
         if not where.parts:
             raise ValueError("list_calls needs instance_id or entity_id")
+        if text:
+            _text_filter(where, text, "a.method", "a.url", "a.params_json", "a.error",
+                         "CAST(a.status_code AS TEXT)")  # fmt: skip
         return await self._keyset(
             rows.CALL_SELECT, "a", where, rows.api_call, newest_first=False, limit=limit,
             after=after, before=before, count_from="api_calls a",
@@ -381,16 +407,39 @@ class Reads:
         after: int | None = None,
         before: int | None = None,
     ) -> Page[LogEvent]:
+        fts = bool(text) and len(text or "") >= 3
         where = await self._log_where(
             level=level, kind=kind, connector=connector, service=service, run_id=run_id,
-            since=since, until=until, text=text,
+            since=since, until=until, text=None if fts else text,
         )  # fmt: skip
         total = None
-        if not (service or run_id is not None or until is not None or text):
-            total = await self._counted_logs(level, kind, connector, since)
+        if fts:
+            return await self._text_logs(where, fts_query(text or ""), limit, after, before)
+        if not (run_id is not None or until is not None or text):
+            total = await self._counted_logs(level, kind, connector, since, service)
         return await self._keyset(
             rows.LOG_SELECT, "l", where, rows.log_event, newest_first=True, limit=limit,
             after=after, before=before, count_from="log_events l", total=total,
+        )  # fmt: skip
+
+    async def _text_logs(
+        self, where: Where, phrase: str, limit: int, after: int | None, before: int | None
+    ) -> Page[LogEvent]:
+        """Full-text matches driven by the FTS index in rowid order, so a page stops after
+        `limit` matches (an `id IN (MATCH ...)` subquery built every match first: 31 -> 1.7 ms
+        for a phrase in 16k of 141k events). The total still counts every match."""
+        joined = "log_fts f JOIN log_events l ON l.id = f.rowid"
+        others = list(where.parts)
+        where = Where(["log_fts MATCH ?", *others], [phrase, *where.params])
+        total = None
+        if not others:
+            total = await self._scalar(
+                "SELECT COUNT(*) FROM log_fts WHERE log_fts MATCH ?", (phrase,)
+            )
+        select = rows.LOG_SELECT.replace("FROM log_events l", f"FROM {joined}")
+        return await self._keyset(
+            select, "l", where, rows.log_event, newest_first=True, limit=limit, after=after,
+            before=before, count_from=joined, total=total, key="f.rowid",
         )  # fmt: skip
 
     async def _counted_logs(
@@ -399,8 +448,10 @@ class Reads:
         kind: str | None,
         connector: str | None,
         since: float | None,
+        service: str | None = None,
     ) -> int:
-        """The total of a level/kind/connector/since filter from the daily counters: whole days
+        """The total of a level/kind/connector/service/since filter from the daily counters
+        (by service: COUNT(*) of 46k events 0.6 ms, the counters under 0.1 ms): whole days
         from log_counts, the first partial day counted exactly (COUNT(*) over half of 10M rows
         took 3-5 ms; this takes well under 1 ms)."""
         where = Where()
@@ -416,6 +467,10 @@ class Reads:
             cid = await self.connector_id(connector)
             where.add("connector_id = ?", cid)
             exact.add("connector_id = ?", cid)
+        if service:
+            sid = await self.service_id(service)
+            where.add("service_id = ?", sid)
+            exact.add("service_id = ?", sid)
         partial = 0
         if since is not None:
             first_full_day = int(since // DAY) + 1
@@ -593,6 +648,13 @@ _LOG_FILTER_DEFAULTS: dict[str, Any] = dict(
     until=None,
     text=None,
 )
+
+
+def _text_filter(where: Where, text: str, *columns: str) -> None:
+    """Case-insensitive substring of any of `columns` (LIKE, wildcards in `text` escaped)."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    ors = " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns)
+    where.add(f"({ors})", *([pattern] * len(columns)))
 
 
 def _add_count(out: dict, connector_id: int, level: str, n: int, last: float | None) -> None:

@@ -200,9 +200,9 @@ async def test_export_copy_help_palette_and_quit(demo_db: str, tmp_path: Path) -
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        listed = dict(app.screen.keys)
+        listed = {v.split("  (")[0] for v in dict(app.screen.keys).values()}  # "Export  (id)"
         for description in ("Export", "Pause", "Refresh", "Search", "Copy", "Back", "Quit"):
-            assert description in listed.values()
+            assert description in listed
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen

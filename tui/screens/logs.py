@@ -281,8 +281,10 @@ class LogsScreen(LiveLoader, Screen):
             "runs": "external id: runs that touched it…",
             "steps": "external id: steps and entities of this run…",
             "entities": "external or internal id…",
+            "instances": "URL, cursor or status of any page…",
+            "calls": "method, URL, params, error or status…",
         }
-        search.placeholder = hints.get(self.level.kind, "filter this page…")
+        search.placeholder = hints.get(self.level.kind, "search…")
         search.value = self.level.search
         search.display = True
         search.focus()

@@ -129,8 +129,3 @@ def t(value: object, limit: int = 60, style: str = "") -> Text:
 
 def n(value: int | None, style: str = "") -> Text:
     return Text("" if value is None else f"{value:,}", style=style, justify="right")
-
-
-def substring_filter(items: list[Any], text: str, fields: tuple[str, ...]) -> list[Any]:
-    needle = text.lower()
-    return [i for i in items if any(needle in str(getattr(i, f, "") or "").lower() for f in fields)]

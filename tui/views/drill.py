@@ -10,16 +10,14 @@ from core.models import ApiCall, Entity, StepInstance
 from core.text import clean
 from core.timeutil import local_minute
 
-from .base import Level, Query, Window, n, substring_filter, t
+from .base import Level, Query, Window, n, t
 from .detail import Detail
 from .status import http_cell, status_cell
 
 
-async def _client_search(q: Query, page: Any, fields: tuple[str, ...]) -> Window[Any]:
-    if not q.level.search:
-        return Window.of(page)
-    found = substring_filter(list(page.items), q.level.search, fields)
-    return Window(found, len(found), page.has_next, page.has_prev, f"{len(found)} on this page")
+def _searched(q: Query, page: Any) -> Window[Any]:
+    """The store filtered every row of the level; the note shows the match count."""
+    return Window.of(page, f"{page.total:,} match" if q.level.search else "")
 
 
 class InstancesView:
@@ -34,8 +32,8 @@ class InstancesView:
     ]  # fmt: skip
 
     async def fetch(self, q: Query, **paging: Any) -> Window[StepInstance]:
-        page = await q.api.instances(q.level.ids["step_id"], **paging)
-        return await _client_search(q, page, ("url", "cursor"))
+        page = await q.api.instances(q.level.ids["step_id"], text=q.level.search or None, **paging)
+        return _searched(q, page)
 
     def cells(self, i: StepInstance, now: float) -> list[Text]:
         headroom = "" if i.headroom is None else f"{i.headroom:.0%}"
@@ -132,8 +130,10 @@ class CallsView:
     ]  # fmt: skip
 
     async def fetch(self, q: Query, **paging: Any) -> Window[ApiCall]:
-        page = await q.api.calls(entity_id=q.level.ids["entity_id"], **paging)
-        return await _client_search(q, page, ("url", "params", "error"))
+        page = await q.api.calls(
+            entity_id=q.level.ids["entity_id"], text=q.level.search or None, **paging
+        )
+        return _searched(q, page)
 
     def cells(self, c: ApiCall, now: float) -> list[Text]:
         params = ", ".join(f"{k}={v}" for k, v in c.params.items())
