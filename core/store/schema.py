@@ -176,26 +176,28 @@ V2 = """
 CREATE TABLE log_counts (
     day INTEGER NOT NULL,
     connector_id INTEGER NOT NULL DEFAULT 0,
+    service_id INTEGER NOT NULL DEFAULT 0,
     level TEXT NOT NULL,
     kind TEXT NOT NULL,
     n INTEGER NOT NULL,
     last_ts REAL NOT NULL,
-    PRIMARY KEY (day, connector_id, level, kind)
+    PRIMARY KEY (day, connector_id, service_id, level, kind)
 ) WITHOUT ROWID;
-INSERT INTO log_counts (day, connector_id, level, kind, n, last_ts)
-    SELECT CAST(ts / 86400 AS INTEGER), COALESCE(connector_id, 0), level, kind, COUNT(*), MAX(ts)
-    FROM log_events GROUP BY 1, 2, 3, 4;
+INSERT INTO log_counts (day, connector_id, service_id, level, kind, n, last_ts)
+    SELECT CAST(ts / 86400 AS INTEGER), COALESCE(connector_id, 0), COALESCE(service_id, 0), level,
+           kind, COUNT(*), MAX(ts)
+    FROM log_events GROUP BY 1, 2, 3, 4, 5;
 CREATE TRIGGER log_counts_ins AFTER INSERT ON log_events BEGIN
-    INSERT INTO log_counts (day, connector_id, level, kind, n, last_ts)
-    VALUES (CAST(new.ts / 86400 AS INTEGER), COALESCE(new.connector_id, 0), new.level, new.kind,
-            1, new.ts)
-    ON CONFLICT (day, connector_id, level, kind)
+    INSERT INTO log_counts (day, connector_id, service_id, level, kind, n, last_ts)
+    VALUES (CAST(new.ts / 86400 AS INTEGER), COALESCE(new.connector_id, 0),
+            COALESCE(new.service_id, 0), new.level, new.kind, 1, new.ts)
+    ON CONFLICT (day, connector_id, service_id, level, kind)
     DO UPDATE SET n = n + 1, last_ts = max(last_ts, excluded.last_ts);
 END;
 CREATE TRIGGER log_counts_del AFTER DELETE ON log_events BEGIN
     UPDATE log_counts SET n = n - 1
     WHERE day = CAST(old.ts / 86400 AS INTEGER) AND connector_id = COALESCE(old.connector_id, 0)
-      AND level = old.level AND kind = old.kind;
+      AND service_id = COALESCE(old.service_id, 0) AND level = old.level AND kind = old.kind;
 END;
 CREATE VIRTUAL TABLE log_fts USING fts5(
     title, details, content='log_events', content_rowid='id', tokenize='trigram'
