@@ -256,9 +256,18 @@ class Reads:
         return rows.step(r)
 
     async def list_instances(
-        self, step_id: int, *, limit: int = 50, after: int | None = None, before: int | None = None
+        self,
+        step_id: int,
+        *,
+        limit: int = 50,
+        after: int | None = None,
+        before: int | None = None,
+        text: str | None = None,
     ) -> Page[StepInstance]:
+        """`text`: a substring of the URL, cursor or status code (every page of the step)."""
         where = Where().add("i.step_id = ?", step_id)
+        if text:
+            _text_filter(where, text, "i.url", "i.cursor", "CAST(i.status_code AS TEXT)")
         return await self._keyset(
             "SELECT i.* FROM instances i", "i", where, rows.instance, newest_first=False,
             limit=limit, after=after, before=before, count_from="instances i",
@@ -315,7 +324,9 @@ class Reads:
         limit: int = 50,
         after: int | None = None,
         before: int | None = None,
+        text: str | None = None,
     ) -> Page[ApiCall]:
+        """`text`: a substring of the method, URL, params, error or status code."""
         where = Where()
         if instance_id is not None:
             where.add("a.instance_id = ?", instance_id)
@@ -323,6 +334,9 @@ class Reads:
             where.add("a.entity_id = ?", entity_id)
         if not where.parts:
             raise ValueError("list_calls needs instance_id or entity_id")
+        if text:
+            _text_filter(where, text, "a.method", "a.url", "a.params_json", "a.error",
+                         "CAST(a.status_code AS TEXT)")  # fmt: skip
         return await self._keyset(
             rows.CALL_SELECT, "a", where, rows.api_call, newest_first=False, limit=limit,
             after=after, before=before, count_from="api_calls a",
@@ -634,6 +648,13 @@ _LOG_FILTER_DEFAULTS: dict[str, Any] = dict(
     until=None,
     text=None,
 )
+
+
+def _text_filter(where: Where, text: str, *columns: str) -> None:
+    """Case-insensitive substring of any of `columns` (LIKE, wildcards in `text` escaped)."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    ors = " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns)
+    where.add(f"({ors})", *([pattern] * len(columns)))
 
 
 def _add_count(out: dict, connector_id: int, level: str, n: int, last: float | None) -> None:
