@@ -10,6 +10,8 @@ fails with that reason instead of risking a duplicate.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -17,12 +19,21 @@ from typing import Any
 
 from ..config import StreamConfig, parse_endpoint
 from ..connectors.client import Client, Exchange, ResponseError
-from ..mapping.fields import Mapper, payload_hash
+from ..mapping.fields import Mapper
 from ..mapping.paths import get_path
 from ..models import EntityAction, EntityStatus
 from ..store import Batch, Counts, EntityRow, IdMapRow, Store
 from ..timeutil import now
 from .pull import select_records
+
+# mapping.fields.payload_hash with its encoder built once (json.dumps with options builds a
+# new JSONEncoder per call); the output must stay byte-identical, or every stored hash differs.
+_HASH_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str).encode
+
+
+def _payload_hash(payload: dict[str, Any]) -> str:
+    return hashlib.blake2b(_HASH_JSON(payload).encode(), digest_size=16).hexdigest()
+
 
 UNCHANGED = "unchanged since the last successful push"
 AMBIGUOUS = "an earlier run stopped while creating this record, so it may already exist"
@@ -103,7 +114,7 @@ class Pusher:
                 decisions.append(Decision(i, ext, EntityAction.SKIP, reason=res.skip_reason))
                 continue
             payload = res.payload or {}
-            h = payload_hash(payload)
+            h = _payload_hash(payload)
             internal, old_hash, pending = known.get(ext, (None, None, False))
             if internal and not pending and old_hash == h:
                 d = Decision(i, ext, EntityAction.SKIP, payload, h, internal, UNCHANGED)
