@@ -74,6 +74,30 @@ def _dumps(value: Any) -> str:
     return _ENCODE(value)
 
 
+# Request params and headers repeat from call to call (the engine builds them from one config);
+# their JSON is remembered by content. Response headers carry per-response values: not cached.
+_SEEN: dict[tuple, str] = {}
+
+
+def _dumps_repeated(value: Any) -> str:
+    if not value:
+        return "{}"
+    try:
+        key = tuple(value.items())
+        found = _SEEN.get(key)
+    except (AttributeError, TypeError):  # not a dict, or unhashable values (lists)
+        return _dumps(value)
+    if found is None:
+        found = _dumps(value)
+        # Only all-str entries: a str equals no other type, so a hit is the same JSON (1, 1.0
+        # and True are equal as keys but encode differently).
+        if all(type(k) is str and type(v) is str for k, v in key):
+            if len(_SEEN) >= 1024:
+                _SEEN.clear()
+            _SEEN[key] = found
+    return found
+
+
 def _set_clause(fields: dict[str, Any], allowed: set[str]) -> tuple[str, list[Any]]:
     unknown = set(fields) - allowed
     if unknown:
@@ -463,8 +487,8 @@ def _insert_instance(conn: sqlite3.Connection, i: InstanceRow) -> int:
 def _call_params(call_id: int, c: CallRow) -> tuple:
     return (
         call_id, c.run_id, c.step_id, c.instance_id, c.entity_id, c.connector_id, c.method, c.url,
-        _dumps(c.params), c.status_code, c.duration_ms, c.attempt, c.error, c.started_at,
-        _dumps(c.request_headers), _dumps(c.response_headers),
+        _dumps_repeated(c.params), c.status_code, c.duration_ms, c.attempt, c.error, c.started_at,
+        _dumps_repeated(c.request_headers), _dumps(c.response_headers),
     )  # fmt: skip
 
 
