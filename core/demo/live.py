@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .live_api import LiveOptions
@@ -168,17 +168,16 @@ async def live_loop(
     return started
 
 
-async def _first(*aws: object) -> None:
-    tasks = [a if isinstance(a, asyncio.Future) else asyncio.ensure_future(a) for a in aws]  # type: ignore[arg-type]
-    _, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-    for t in pending:
-        if t not in aws:
-            t.cancel()
-    for t in tasks:
-        if t not in aws:
-            with contextlib.suppress(asyncio.CancelledError):
-                if t.done():
-                    t.result()
+async def _first(*aws: Any) -> None:
+    """Wait until the first of `aws` is done; cancel the helpers made here (never a Task
+    passed in, such as the run)."""
+    tasks = [asyncio.ensure_future(a) for a in aws]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task, given in zip(tasks, aws, strict=True):
+            if task is not given and not task.done():
+                task.cancel()
 
 
 async def _cancel(store: object, sr: object, task: asyncio.Task[object]) -> None:
