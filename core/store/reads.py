@@ -184,11 +184,18 @@ class Reads:
             where.add(f"{col} = ?", await self.service_id(service))
         if connector:
             cid = await self.connector_id(connector)
-            where.add(
-                f"{col} IN (SELECT id FROM services WHERE source_id = ? OR destination_id = ?)",
-                cid,
-                cid,
-            )
+            # The service ids as literals: with none (a connector no service uses), the page
+            # walked every run to find nothing (1.4 ms on 19k runs); `0` answers at once.
+            sids = [
+                r[0]
+                for r in await self._all(
+                    "SELECT id FROM services WHERE source_id = ? OR destination_id = ?", (cid, cid)
+                )
+            ]
+            if sids:
+                where.add(f"{col} IN ({','.join('?' * len(sids))})", *sids)
+            else:
+                where.add("0")
 
     async def list_runs(
         self,
@@ -210,6 +217,8 @@ class Reads:
             where.add(f"r.status IN ({','.join('?' * len(statuses))})", *statuses)
         # Unary + keeps the planner walking ids newest first: through the time index it sorted
         # every matching run (35 ms on 19k runs); the id walk stops after one page (0.2 ms).
+        if since is not None and until is not None and since >= until:
+            where.add("0")  # an empty range: no walk over every run to find nothing
         if since is not None:
             where.add("+r.started_at >= ?", since)
         if until is not None:
