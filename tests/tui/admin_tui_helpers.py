@@ -13,6 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "admin"))
 
 from admin_helpers import SAMPLES, add_history, build_admin_store, config_text  # noqa: E402
 
+import core.actions  # noqa: E402,F401 - imported at collection, before tests/tui's clock patch
+import core.engine.recorder  # noqa: E402,F401 (else `from timeutil import now` binds the patch)
 from tui.app import SyncdeckApp  # noqa: E402
 
 __all__ = [
