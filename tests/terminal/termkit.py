@@ -106,7 +106,15 @@ class Tmux:
         while time.monotonic() - t0 < timeout:
             dead, status = self.dead()
             if dead:
-                return time.monotonic() - t0, status
+                seconds = time.monotonic() - t0
+                # tmux marks the pane dead when its pty closes; the exit status comes when
+                # the process has been reaped, a moment later
+                for _ in range(100):
+                    if status is not None:
+                        break
+                    time.sleep(0.02)
+                    status = self.dead()[1]
+                return seconds, status
             time.sleep(0.02)
         raise AssertionError(f"still running after {timeout}s:\n{self.screen()}")
 
