@@ -86,8 +86,11 @@ class Tmux:
         if out and out[0] == "1":
             if len(out) > 1:
                 return True, int(out[1])
-            found = re.search(r"Pane is dead \(status (\d+)", self.screen())
-            return True, int(found.group(1)) if found else None
+            found = re.search(r"Pane is dead \((status|signal) (\d+)", self.screen())
+            if found is None:
+                return True, None
+            value = int(found.group(2))  # killed by a signal: its number, negated
+            return True, value if found.group(1) == "status" else -value
         return False, None
 
     def wait_for(self, test: Callable[[str], bool], timeout: float, what: str = "") -> str:
