@@ -28,7 +28,7 @@ class LiveOptions:
     customers: int = 240
     per_page: int = 20
     source_latency_ms: float = 350.0  # a CRM list endpoint is slow
-    dest_latency_ms: float = 50.0
+    dest_latency_ms: float = 30.0
     jitter: float = 0.5  # +/- share of the latency
     rate_limit_every: int = 13  # every Nth source request answers 429
     retry_after: str = "1"
@@ -139,7 +139,7 @@ timeout = 10.0
 
 [connectors.{DESTINATION}]
 base_url = "{erp_url}"
-rate_limit = {{ concurrency = 2 }}
+rate_limit = {{ concurrency = 4 }}
 retry = {{ attempts = 4, backoff_base = 0.2, backoff_max = 2.0, retry_after_max = 5.0 }}
 timeout = 10.0
 
@@ -156,7 +156,7 @@ key = "id"
 pull = {{ path = "/customers", params = {{ _per_page = {per_page} }}, data_selector = "data", \
 paginator = {{ type = "page_number", page_param = "_page", base_page = 1, total_path = "pages" }} }}
 push = {{ create = "POST /accounts", update = "PATCH /accounts/{{id}}", \
-find = "GET /accounts?source_id={{key}}", find_selector = "data", id_path = "id", concurrency = 2 }}
+find = "GET /accounts?source_id={{key}}", find_selector = "data", id_path = "id", concurrency = 4 }}
 
 [services.{SERVICE}.streams.fields]
 name = {{ from = "company.name", transforms = ["trim"] }}
