@@ -7,7 +7,7 @@ are ready by then; `go()` tells it to begin. The child serves the demo CRM and E
 real engine (core.engine.runner.ServiceRun) at once and then every `interval` seconds. The
 console sees its runs through the store, as it would see a `syncdeck worker`.
 
-The child stops, cancelling the run in flight (it is recorded as cancelled) and shutting both
+The child stops at once, cancelling the run in flight (recorded as cancelled) and shutting both
 servers down, when its stdin closes (the console quit, or died, even by kill -9), on SIGTERM,
 SIGINT or SIGHUP. `LiveProcess.stop()` closes that pipe, waits, then terminates and kills.
 Nothing it prints reaches the terminal: its output goes to a log file next to the store.
@@ -154,7 +154,7 @@ async def live_loop(
                 started += 1
                 await _first(task, stop.wait())
                 if not task.done():
-                    await _cancel(store, sr, task)
+                    await _cancel(task)
                     break
                 say(task.result().summary())
                 if runs is not None and started >= runs:
@@ -180,17 +180,12 @@ async def _first(*aws: Any) -> None:
                 task.cancel()
 
 
-async def _cancel(store: object, sr: object, task: asyncio.Task[object]) -> None:
-    """Ask the run in flight to stop after its page; if it does not within 2 s, cancel it
-    (the runner records it as cancelled either way)."""
-    run_id = getattr(getattr(sr, "rec", None), "run_id", 0)
-    if run_id:
-        await store.request_cancel(run_id)  # type: ignore[attr-defined]
-    done, _ = await asyncio.wait([task], timeout=2.0)
-    if not done:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
+async def _cancel(task: asyncio.Task[object]) -> None:
+    """Stop the run in flight at once (the console is closing): the runner records it as
+    cancelled ("Stopped.") before the task ends."""
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await asyncio.wait_for(task, 2.0)
 
 
 def _watch_stdin(loop: asyncio.AbstractEventLoop, go: asyncio.Event, stop: asyncio.Event) -> None:
