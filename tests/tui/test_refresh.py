@@ -76,3 +76,70 @@ async def test_running_run_updates_in_place_and_idle_tick_does_nothing(demo_db: 
         assert screen.table.get_row("6")[9].plain == "115/104"
         assert screen.table.cursor_key == "5" and screen.table.keys[0] == "6"
         assert not screen.table.new_keys
+
+
+async def test_tick_holds_the_window_when_the_record_would_leave_the_view(demo_db: str) -> None:
+    """Away from the live edge a timer tick only counts new rows; `r` shows them."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = logs_screen(app)
+        visible = (screen.table.scrollable_content_region.height - 1) // 2
+        screen.table.move_cursor(row=visible - 1)  # the last row in view
+        await settle(pilot)
+        key, keys_before = screen.table.cursor_key, screen.table.keys
+        await add_log(demo_db, FIXED_NOW - 30, "Arrived while reading")
+        await screen._refresh(False)  # a timer tick
+        await settle(pilot)
+        assert screen.table.keys == keys_before and screen.table.cursor_key == key
+        assert screen.query_one(RefreshIndicator).label == "● live 5s · 1 new ↑"
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.table.get_row_at(0)[3].plain.startswith("Arrived while reading")
+        assert screen.table.cursor_key == key and screen.table.cursor_row == visible
+        assert screen.query_one(RefreshIndicator).label == "● live 5s"
+
+
+async def test_tick_at_the_live_edge_slides_new_rows_in(demo_db: str) -> None:
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = logs_screen(app)
+        key = screen.table.cursor_key
+        await add_log(demo_db, FIXED_NOW - 30, "Live edge row")
+        await screen._refresh(False)
+        await settle(pilot)
+        assert screen.table.get_row_at(0)[3].plain.startswith("Live edge row")
+        assert screen.table.cursor_key == key and screen.table.cursor_row == 1
+        assert screen.table.new_keys == {screen.table.keys[0]}
+
+
+def test_merged_cells_draw_the_same_cells() -> None:
+    """The grid's segment merge keeps every cell's character and look (only meta differs)."""
+    from rich.segment import Segment
+    from rich.style import Style
+    from textual.strip import Strip
+
+    from tui.widgets.paged_table import _merge_alike
+
+    def cell(style: str, column: int) -> Style:
+        return Style.parse(style) + Style.from_meta({"row": 0, "column": column})
+
+    strip = Strip(
+        [
+            Segment("   ", cell("white on blue", 0)),
+            Segment(" ", cell("white on blue", 1)),
+            Segment("✖ ERROR", cell("bold white on red", 1)),
+            Segment(" 2026 ", cell("white on blue", 2)),
+            Segment("title", cell("bold white on blue", 3)),
+            Segment("    ", cell("bold white on blue", 4)),
+        ]
+    )
+    merged = _merge_alike(strip)
+    assert len(list(merged)) == 4
+    assert merged.text == strip.text and merged.cell_length == strip.cell_length
+
+    def cells(s: Strip) -> list[tuple[str, Style]]:
+        return [(ch, seg.style.clear_meta_and_links()) for seg in s for ch in seg.text]
+
+    assert cells(merged) == cells(strip)

@@ -92,7 +92,7 @@ class LiveLoader:
                 self._token = token
                 await self._count_new()
                 return
-            await self._load(reset=False, gen=self._gen)
+            await self._load(reset=False, gen=self._gen, force=force)
         except UserError as exc:
             self.notify(str(exc), severity="error", markup=False)
         finally:
@@ -120,7 +120,7 @@ class LiveLoader:
             exit_on_error=False,
         )  # fmt: skip
 
-    async def _load(self, *, reset: bool, gen: int) -> None:
+    async def _load(self, *, reset: bool, gen: int, force: bool = True) -> None:
         self._busy += 1
         try:
             level = self.level
@@ -132,7 +132,7 @@ class LiveLoader:
                 if not window.items and (level.after or level.before):
                     level.first_page()  # the page went away (retention): back to the first
                     window = await view.fetch(q, **q.paging)
-                window = await self._hold_window(view, q, window, reset)
+                window = await self._hold_window(view, q, window, reset, force)
                 tiles = await self.api.tiles(
                     connector=self.scope.connector or self.filters.connector,
                     service=self.scope.service,
@@ -149,23 +149,45 @@ class LiveLoader:
         finally:
             self._busy -= 1
 
-    async def _hold_window(self, view: Any, q: Any, window: Window[Any], reset: bool) -> Window:
-        """On the live first page, keep the window still when the record under the cursor
-        would be pushed off it by new rows; count those rows instead ("N new ↑")."""
+    async def _hold_window(
+        self, view: Any, q: Any, window: Window[Any], reset: bool, force: bool
+    ) -> Window:
+        """On the live first page, keep the window still and count the new rows instead
+        ("N new ↑", as toolong does) when showing them would push the record under the cursor
+        off the page, or, on a timer tick, out of view or while the table is scrolled down.
+        Only at the live edge (top of the first page, the cursor's record still in view after
+        the insert) do new rows slide in; `r` always shows them if the record stays on the page.
+        A held tick repaints the counters only, not the grid."""
         self.new_above = 0
         level = q.level
-        keys = self.table.keys
-        cursor = self.table.cursor_key
+        table = self.table
+        keys = table.keys
+        cursor = table.cursor_key
         if reset or not view.newest_first or level.after or level.before or not keys:
             return window
-        fresh = {str(i.id) for i in window.items}
-        if cursor is None or cursor in fresh or not window.items:
+        if cursor is None or not window.items:
             return window
-        if int(cursor) > window.items[-1].id:
+        ids = [str(i.id) for i in window.items]
+        if cursor not in ids and int(cursor) > window.items[-1].id:
             return window  # the record was deleted, not pushed down
         top = int(keys[0])
-        self.new_above = sum(1 for i in window.items if i.id > top)
+        new_above = sum(1 for i in window.items if i.id > top)
+        if not new_above:
+            return window
+        if cursor in ids and (force or self._stays_in_view(ids.index(cursor), view.row_height)):
+            return window
+        self.new_above = new_above
         return await view.fetch(q, limit=q.filters.page_size, after=top + 1, before=None)
+
+    def _stays_in_view(self, row: int, row_height: int) -> bool:
+        """At the live edge: the table is not scrolled and `row` would still be visible."""
+        table = self.table
+        if table.scroll_y > 0:
+            return False
+        lines = table.scrollable_content_region.height - (
+            table.header_height if table.show_header else 0
+        )
+        return (row + 1) * row_height <= lines
 
     # ---- showing ---------------------------------------------------------------------------
 

@@ -96,7 +96,7 @@ class LogsScreen(LiveLoader, Screen):
             yield Breadcrumb(id="breadcrumb")
             yield RefreshIndicator(id="refresh")
         yield StatusLine(id="filters")
-        yield PagedTable(id="grid")
+        yield PagedTable(id="grid", merge_cells=True)
         yield DetailPane(id="detail")
         yield Input(placeholder="search…", id="search")
         yield StatusLine(id="pager")

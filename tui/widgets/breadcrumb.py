@@ -30,7 +30,7 @@ class Breadcrumb(Static):
             if not last:
                 text.append(f"{i + 1}:", style="dim")
             text.append(clean(crumb, 40, single_line=True), style="bold" if last else "")
-        self.update(text)
+        self.update(text, layout=False)  # one fixed line: no layout pass
 
     @property
     def plain(self) -> str:

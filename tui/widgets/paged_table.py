@@ -7,9 +7,13 @@ new ones, all inside one `batch_update`; new rows are marked in the first column
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Self
 
+from rich.segment import Segment
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import DataTable
 
 MARK = "_mark"
@@ -31,11 +35,40 @@ class PagedTable(DataTable):
         Binding("k", "cursor_up", "Up", show=False, id="table.up"),
     ]
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, merge_cells: bool = False) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        self.merge_cells = merge_cells
         self._columns: list[Column] = []
         self._height = 1
         self.new_keys: set[str] = set()
+        self._patching = False
+        self._merged: dict[int, tuple[Strip, Strip]] = {}
+
+    def refresh(self, *regions: Region, **options: bool) -> Self:
+        """While patching, DataTable.remove_row asks for a layout pass; the table's size comes
+        from CSS, not from its rows, so skip it: a layout repaints every scrollbar on screen."""
+        if getattr(self, "_patching", False):  # refresh() runs inside DataTable.__init__
+            options["layout"] = False
+        return super().refresh(*regions, **options)
+
+    # ---- drawing ---------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        """DataTable tags every cell with its own meta (row, column), so `Strip.simplify` keeps
+        one segment per cell and the terminal gets a colour code and a reset for each. With a
+        row cursor only the row of a click matters: runs of cells that look alike become one
+        segment carrying the first cell's meta (fewer bytes per line)."""
+        strip = super().render_line(y)
+        if not self.merge_cells or self.app.is_headless:
+            return strip  # headless: SVG exports (tests, screenshots) keep one span per cell
+        cached = self._merged.get(id(strip))
+        if cached is not None and cached[0] is strip:
+            return cached[1]
+        merged = _merge_alike(strip)
+        if len(self._merged) > 400:
+            self._merged.clear()
+        self._merged[id(strip)] = (strip, merged)
+        return merged
 
     # ---- reading ---------------------------------------------------------------------------
 
@@ -67,7 +100,11 @@ class PagedTable(DataTable):
             if reset or columns != self._columns or height != self._height:
                 self._rebuild(columns, rows, cursor_key, height)
             else:
-                self._patch(rows)
+                self._patching = True
+                try:
+                    self._patch(rows)
+                finally:
+                    self._patching = False
 
     def _rebuild(
         self, columns: list[Column], rows: list[RowData], cursor_key: str | None, height: int
@@ -125,3 +162,17 @@ class PagedTable(DataTable):
             if key in self.keys:
                 self.update_cell(key, MARK, KeyedText(" ", key))
         self.new_keys = set()
+
+
+def _merge_alike(strip: Strip) -> Strip:
+    out: list[Segment] = []
+    last_key: object = None
+    for text, style, control in strip:
+        key = None if style is None else style.clear_meta_and_links()
+        if out and not control and key == last_key and out[-1].control is None:
+            prev = out[-1]
+            out[-1] = Segment(prev.text + text, prev.style)
+        else:
+            out.append(Segment(text, style, control))
+            last_key = key
+    return Strip(out, strip.cell_length)

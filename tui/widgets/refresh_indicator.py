@@ -20,7 +20,7 @@ class RefreshIndicator(Static):
             return
         self._shown = label
         self.set_class(not live, "-paused")
-        self.update(Text(label, no_wrap=True))
+        self.update(Text(label, no_wrap=True), layout=False)  # fixed width (logs.tcss)
 
     @property
     def label(self) -> str:

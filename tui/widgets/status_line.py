@@ -16,7 +16,12 @@ class StatusLine(Static):
         if plain == self._shown:
             return
         self._shown = plain
-        self.update(value if isinstance(value, Text) else Text(value, no_wrap=True))
+        # A fixed height needs no layout pass (one repaints every scrollbar on the screen).
+        height = self.styles.height
+        fixed = height is not None and height.is_cells
+        self.update(
+            value if isinstance(value, Text) else Text(value, no_wrap=True), layout=not fixed
+        )
 
     @property
     def plain(self) -> str:
