@@ -39,7 +39,10 @@ UNCHANGED = "unchanged since the last successful push"
 AMBIGUOUS = "an earlier run stopped while creating this record, so it may already exist"
 
 
-@dataclass
+_UNKNOWN: tuple[None, None, bool] = (None, None, False)
+
+
+@dataclass(slots=True)
 class Decision:
     index: int
     external_id: str
@@ -98,6 +101,7 @@ class Pusher:
         if self.unsaved:
             unsaved = self.unsaved
             known.update({e: unsaved[e] for e in ext_ids if e in unsaved})
+        dry_run = self.dry_run
         for i, (rec, ext) in enumerate(zip(records, ext_ids, strict=True)):
             if ext is None:
                 d = Decision(i, f"#{i + 1}", EntityAction.FAIL)
@@ -114,8 +118,10 @@ class Pusher:
                 decisions.append(Decision(i, ext, EntityAction.SKIP, reason=res.skip_reason))
                 continue
             payload = res.payload or {}
-            h = _payload_hash(payload)
-            internal, old_hash, pending = known.get(ext, (None, None, False))
+            internal, old_hash, pending = known.get(ext, _UNKNOWN)
+            # the hash decides skip-or-update and is stored with a push; a dry-run create
+            # needs neither
+            h = _payload_hash(payload) if internal or not dry_run else None
             if internal and not pending and old_hash == h:
                 d = Decision(i, ext, EntityAction.SKIP, payload, h, internal, UNCHANGED)
             elif internal:
