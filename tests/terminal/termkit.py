@@ -5,7 +5,6 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
-import re
 import select
 import shlex
 import shutil
@@ -65,15 +64,33 @@ class Tmux:
         return out.stdout
 
     def start(self, argv: list[str], env: dict[str, str]) -> int:
-        assigns = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        """Run argv in the pane under a tiny Python wrapper that writes its exit status to a
+        file (negative: killed by that signal). Returns the pid of argv's process."""
+        self.status_file = self.conf.with_name(f"status-{uuid.uuid4().hex[:8]}")
+        self.pid_file = self.status_file.with_suffix(".pid")
+        wrapper = (
+            "import subprocess, sys; p = subprocess.Popen(sys.argv[3:]); "
+            "open(sys.argv[2], 'w').write(str(p.pid)); code = p.wait(); "
+            "open(sys.argv[1], 'w').write(str(code))"
+        )
         unset = " ".join(f"-u {k}" for k in UNSET)
-        command = f"cd {shlex.quote(str(ROOT))} && exec env {unset} {assigns} {shlex.join(argv)}"
+        assigns = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        run = shlex.join([sys.executable, "-c", wrapper, str(self.status_file),
+                          str(self.pid_file), *argv])  # fmt: skip
+        command = f"cd {shlex.quote(str(ROOT))} && exec env {unset} {assigns} {run}"
         self.tmux("new-session", "-d", "-x", str(self.width), "-y", str(self.height), command)
-        return self.pid
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            text = self.pid_file.read_text() if self.pid_file.exists() else ""
+            if text:
+                self._pid = int(text)
+                return self._pid
+            time.sleep(0.02)
+        raise AssertionError("the command did not start in tmux")
 
     @property
     def pid(self) -> int:
-        return int(self.tmux("display", "-p", "#{pane_pid}").strip() or 0)
+        return self._pid
 
     def screen(self, escapes: bool = False) -> str:
         return self.tmux("capture-pane", "-p", *(["-e"] if escapes else []))
@@ -81,17 +98,10 @@ class Tmux:
     def keys(self, *keys: str) -> None:
         self.tmux("send-keys", *keys)
 
-    def dead(self) -> tuple[bool, int | None]:
-        out = self.tmux("display", "-p", "#{pane_dead} #{pane_dead_status}").split()
-        if out and out[0] == "1":
-            if len(out) > 1:
-                return True, int(out[1])
-            found = re.search(r"Pane is dead \((status|signal) (\d+)", self.screen())
-            if found is None:
-                return True, None
-            value = int(found.group(2))  # killed by a signal: its number, negated
-            return True, value if found.group(1) == "status" else -value
-        return False, None
+    def status(self) -> int | None:
+        """The exit status once the process has ended (negative: killed by that signal)."""
+        text = self.status_file.read_text() if self.status_file.exists() else ""
+        return int(text) if text else None
 
     def wait_for(self, test: Callable[[str], bool], timeout: float, what: str = "") -> str:
         deadline = time.monotonic() + timeout
@@ -103,21 +113,20 @@ class Tmux:
             time.sleep(0.2)
         raise AssertionError(f"not on screen within {timeout}s: {what}\n{text}")
 
-    def wait_exit(self, timeout: float) -> tuple[float, int | None]:
-        """Seconds until the pane's process ended, and its exit status."""
+    def wait_exit(self, timeout: float) -> tuple[float, int]:
+        """Seconds until the process ended, and its exit status."""
         t0 = time.monotonic()
         while time.monotonic() - t0 < timeout:
-            dead, status = self.dead()
-            if dead:
+            try:
+                os.kill(self._pid, 0)
+            except ProcessLookupError:
                 seconds = time.monotonic() - t0
-                # tmux marks the pane dead when its pty closes; the exit status comes when
-                # the process has been reaped, a moment later
-                for _ in range(100):
+                for _ in range(250):
+                    status = self.status()
                     if status is not None:
-                        break
+                        return seconds, status
                     time.sleep(0.02)
-                    status = self.dead()[1]
-                return seconds, status
+                raise AssertionError("the wrapper wrote no exit status") from None
             time.sleep(0.02)
         raise AssertionError(f"still running after {timeout}s:\n{self.screen()}")
 
