@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import importlib
 import os
 import sqlite3
@@ -122,8 +121,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = asyncio.run(_dispatch(args))
         then = getattr(args, "then_console", None)
         if then:  # a companion (the live demo's syncs) lives exactly as long as the console
-            with getattr(args, "console_companion", None) or contextlib.nullcontext():
-                return open_console(args, then)
+            companion = getattr(args, "console_companion", None)
+            code = 0  # an error opening the console: stop the companion and wait for it
+            try:
+                code = open_console(args, then)
+                return code
+            finally:
+                if companion is not None:  # the terminal went away (129, 143): do not linger
+                    companion.stop(wait=code < 128)
         return code
     except UserError as exc:
         return _fail(exc)

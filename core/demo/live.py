@@ -74,14 +74,20 @@ class LiveProcess:
     def pid(self) -> int | None:
         return self.proc.pid if self.proc else None
 
-    def stop(self, timeout: float = 3.0) -> int | None:
-        """Close the child's stdin (it stops by itself), then terminate, then kill."""
+    def stop(self, timeout: float = 3.0, *, wait: bool = True) -> int | None:
+        """Close the child's stdin (it stops by itself), then terminate, then kill.
+        wait=False (the terminal went away): close stdin, SIGTERM, and return at once;
+        the child cancels its run and shuts both servers down on its own."""
         proc = self.proc
         if proc is None:
             return None
         if proc.stdin is not None:
             with contextlib.suppress(OSError):
                 proc.stdin.close()
+        if not wait:
+            with contextlib.suppress(OSError):
+                proc.terminate()
+            return proc.poll()
         try:
             return proc.wait(timeout)
         except subprocess.TimeoutExpired:
