@@ -43,15 +43,41 @@ def _is_number(text: str) -> bool:
     return True
 
 
-async def export_csv(view: Any, q: Query, path: str) -> tuple[int, str]:
-    """Write every row of the view (all pages) to `path`. Returns (row count, path written)."""
+def _target(path: str, kind: str, now: float) -> Path:
+    """The file to write: `path`, or a default name inside it when it is a folder."""
     target = Path(os.path.expanduser(path))
     if target.is_dir():
-        target = target / Path(default_path(view.kind, q.now)).name
+        target = target / Path(default_path(kind, now)).name
     if not target.parent.exists():
         raise UserError(
             f"The folder {target.parent} does not exist.", "Pick an existing folder for the CSV."
         )
+    return target
+
+
+async def export_rows(rows: list[dict[str, Any]], path: str, kind: str, now: float) -> str:
+    """Write rows already in memory (an admin screen's shown rows) with the same defusing as
+    export_csv. Returns the path written."""
+    target = _target(path, kind, now)
+    cleaned = [{k: _cell(v) for k, v in r.items()} for r in rows]
+
+    def write() -> None:
+        with open(target, "w", newline="", encoding="utf-8") as handle:
+            if cleaned:
+                writer = csv.DictWriter(handle, fieldnames=list(cleaned[0]))
+                writer.writeheader()
+                writer.writerows(cleaned)
+
+    try:
+        await asyncio.to_thread(write)
+    except OSError as exc:
+        raise UserError(f"Cannot write {target}: {exc.strerror}.", "Pick another path.") from None
+    return str(target)
+
+
+async def export_csv(view: Any, q: Query, path: str) -> tuple[int, str]:
+    """Write every row of the view (all pages) to `path`. Returns (row count, path written)."""
+    target = _target(path, view.kind, q.now)
     level = replace(q.level, after=None, before=None)
     query = replace(q, level=level)
     rows = 0

@@ -1,5 +1,7 @@
 """What the admin screens share: the title bar, the live reload (one load at a time, only
-when the store changed), read-only refusals, and running an action with its errors shown."""
+when the store changed), read-only refusals, running an action with its errors shown, and the
+keys every screen honours: `/` filters the rows by their text (match count, escape clears) and
+`e` exports the rows shown to CSV (tui/export.py, the path prompt of the log viewer)."""
 
 from __future__ import annotations
 
@@ -7,12 +9,17 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rich.text import Text
+from textual import on
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widgets import Input
 
 from core.console_api import ConsoleAPI
 from core.errors import UserError
+from core.text import clean
 
+from ..export import default_path, export_rows
 from ..views.base import Scope
 from ..widgets.status_line import StatusLine
 from ..widgets.title_bar import TitleBar
@@ -20,12 +27,19 @@ from ..widgets.title_bar import TitleBar
 
 class AdminScreen(Screen):
     screen_title = ""
+    export_kind = "admin"  # syncdeck-<kind>-<stamp>.csv
+    BINDINGS = [
+        Binding("slash", "search", "Search", id="admin.search"),
+        Binding("e", "export", "Export", id="admin.export"),
+        Binding("escape", "back", "Back", show=False, id="admin.back"),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
         self._token: int | None = None
         self._timer: Timer | None = None
         self.loads = 0
+        self.search = ""
 
     @property
     def api(self) -> ConsoleAPI:
@@ -84,6 +98,94 @@ class AdminScreen(Screen):
 
     def action_refresh_now(self) -> None:
         self.reload()
+
+    # ---- search: the rows whose text holds every word typed ----------------------------------
+
+    def search_box(self) -> Input:
+        box = Input(placeholder="filter rows by name or text…", id="admin-search")
+        box.display = False
+        return box
+
+    def matches(self, *texts: object) -> bool:
+        if not self.search:
+            return True
+        hay = " ".join(str(x) for x in texts if x is not None).casefold()
+        return all(word in hay for word in self.search.casefold().split())
+
+    def search_note(self, shown: int, total: int, noun: str) -> str:
+        """'/ acme: 1 of 3 connectors match · escape clears · ' or ''."""
+        if not self.search:
+            return ""
+        typed = clean(self.search, 40, single_line=True)
+        return f"/ {typed}: {shown} of {total} {noun} match · escape clears · "
+
+    def action_search(self) -> None:
+        box = self.query_one("#admin-search", Input)
+        box.value = self.search
+        box.display = True
+        box.focus()
+
+    @on(Input.Submitted, "#admin-search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        event.input.display = False
+        self.focus_grid()
+        self.set_search(event.value.strip())
+
+    def set_search(self, value: str) -> None:
+        self.search = value
+        self.show_search()
+
+    def show_search(self) -> None:
+        """Show the rows again with the current search (from the data already loaded)."""
+        self.reload()
+
+    def focus_grid(self) -> None:
+        self.focus_next()
+
+    def action_back(self) -> None:
+        box = self.query_one("#admin-search", Input)
+        if box.display:
+            box.display = False
+            self.focus_grid()
+            if self.search:
+                self.set_search("")
+            return
+        if self.search:
+            self.set_search("")
+            return
+        self.back()
+
+    def back(self) -> None:
+        """escape with no search to clear (a screen that has levels goes back one)."""
+
+    # ---- export: the rows shown, as CSV ------------------------------------------------------
+
+    def export_rows(self) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def action_export(self) -> None:
+        from .export_prompt import ExportPrompt
+
+        rows = self.export_rows()  # what is shown now, before the prompt takes the focus
+        what = self.screen_title + (" (filtered)" if self.search else "")
+        prompt = ExportPrompt(default_path(self.export_kind, self.now()), what)
+        self.app.push_screen(prompt, lambda path: self._export_to(path, rows))
+
+    def _export_to(self, path: str | None, rows: list[dict[str, Any]]) -> None:
+        if not path:
+            return
+        kind, now = self.export_kind, self.now()
+
+        async def work() -> None:
+            try:
+                written = await export_rows(rows, path, kind, now)
+            except UserError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.notify(f"Exported {len(rows):,} rows to {written}", timeout=8, markup=False)
+
+        self.run_worker(work(), group="export", exit_on_error=False)
 
     # ---- actions -------------------------------------------------------------------------
 

@@ -44,6 +44,7 @@ def status_text(status: str) -> Text:
 
 class ConnectorsScreen(AdminScreen):
     screen_title = "Connectors"
+    export_kind = "connectors"
     BINDINGS = [
         Binding("enter", "open_logs", "Logs", id="connectors.logs"),
         Binding("t", "test", "Test", id="connectors.test"),
@@ -68,11 +69,15 @@ class ConnectorsScreen(AdminScreen):
         yield TitleBar(id="title")
         yield PagedTable(id="connectors-grid")
         yield DetailPane(id="detail")
+        yield self.search_box()
         yield StatusLine(id="admin-status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(PagedTable).focus()
+
+    def focus_grid(self) -> None:
+        self.table.focus()
 
     @property
     def table(self) -> PagedTable:
@@ -89,16 +94,47 @@ class ConnectorsScreen(AdminScreen):
         configs = {c.name: await self.api.connector_config(c.name) for c in items}
         self.items = {c.name: c for c in items}
         self.tiles, self.configs = tiles, configs
+        self.show_rows(reset=self.loads == 0)
+
+    def shown(self) -> list[Connector]:
+        """The connectors the search leaves (all without one)."""
+        return [
+            c
+            for c in self.items.values()
+            if self.matches(c.name, c.preset, c.base_url, c.status.value, c.status_detail)
+        ]
+
+    def show_rows(self, reset: bool = False) -> None:
         now = self.now()
-        rows = [(c.name, self.cells(c, tiles.get(c.name), now)) for c in items]
-        self.table.apply(COLUMNS, rows, reset=self.loads == 0, cursor_key=self.table.cursor_key)
+        shown = self.shown()
+        rows = [(c.name, self.cells(c, self.tiles.get(c.name), now)) for c in shown]
+        self.table.apply(COLUMNS, rows, reset=reset, cursor_key=self.table.cursor_key)
         self.show_detail()
+        items = list(self.items.values())
         bad = sum(1 for c in items if c.status.value == "error")
         self.status(
-            f"{len(items)} connector{'s' if len(items) != 1 else ''}"
+            self.search_note(len(shown), len(items), "connectors")
+            + f"{len(items)} connector{'s' if len(items) != 1 else ''}"
             + (f" · {bad} in error" if bad else "")
             + " · enter logs · t test · a add · E edit · R reconnect · D disconnect · u undo"
         )
+
+    def show_search(self) -> None:
+        self.show_rows(reset=True)
+
+    def export_rows(self) -> list[dict[str, Any]]:
+        out = []
+        for c in self.shown():
+            tl = self.tiles.get(c.name)
+            out.append({
+                "name": c.name, "preset": c.preset or "", "base_url": c.base_url,
+                "status": c.status.value, "status_detail": c.status_detail,
+                "last_synced": local_minute(c.last_synced_at) if c.last_synced_at else "",
+                "auth": self.api.auth_summary(self.configs.get(c.name, {})),
+                "total_30d": tl.total if tl else 0, "errors_30d": tl.errors if tl else 0,
+                "warnings_30d": tl.warnings if tl else 0,
+            })  # fmt: skip
+        return out
 
     def cells(self, c: Connector, tl: ConnectorTiles | None, now: float) -> list[Text]:
         status = "testing" if c.name in self.testing else c.status.value
@@ -116,7 +152,10 @@ class ConnectorsScreen(AdminScreen):
         name = self.current
         pane = self.query_one(DetailPane)
         if name is None:
-            pane.show(Text("No connector yet: press a to add one.", style="dim"))
+            empty = "No connector yet: press a to add one."
+            if self.search:
+                empty = "No connector matches the search: escape clears it."
+            pane.show(Text(empty, style="dim"))
             return
         c = self.items[name]
         data = self.configs.get(name, {})
@@ -197,13 +236,10 @@ class ConnectorsScreen(AdminScreen):
         return text
 
     def refresh_row(self, name: str) -> None:
-        c = self.items.get(name)
-        if c is not None:
-            rows = [
-                (k, self.cells(v, self.tiles.get(k), self.now())) for k, v in self.items.items()
-            ]
-            self.table.apply(COLUMNS, rows, reset=False)
-        self.show_detail()
+        if name in self.items:
+            self.show_rows()
+        else:
+            self.show_detail()
 
     def action_add(self) -> None:
         if not self.writable("adding a connector"):

@@ -48,6 +48,7 @@ def preview_cell(value: Any, style: str = "") -> Text:
 
 class MappingsScreen(AdminScreen):
     screen_title = "Mappings"
+    export_kind = "mappings"
     BINDINGS = [
         Binding("enter", "edit", "Edit / map", id="mappings.edit"),
         Binding("a", "add_field", "Add field", id="mappings.add"),
@@ -61,7 +62,6 @@ class MappingsScreen(AdminScreen):
         Binding("less_than_sign", "sample(-1)", "Prev record", show=False, id="mappings.prev"),
         Binding("u", "undo", "Undo", id="mappings.undo"),
         Binding("r", "refresh_now", "Refresh", id="mappings.refresh"),
-        Binding("escape", "back", "Back", show=False, id="mappings.back"),
     ]
 
     def __init__(self) -> None:
@@ -82,10 +82,14 @@ class MappingsScreen(AdminScreen):
         yield PagedTable(id="fields-grid")
         yield StatusLine(id="values-head")
         yield PagedTable(id="values-grid")
+        yield self.search_box()
         yield StatusLine(id="admin-status")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.fields_table.focus()
+
+    def focus_grid(self) -> None:
         self.fields_table.focus()
 
     @property
@@ -127,7 +131,7 @@ class MappingsScreen(AdminScreen):
         view = self.view
         record = view.samples[self.sample] if view.samples else None
         rows = []
-        for r in self.preview_rows(record):
+        for r in self.shown_fields(record):
             after = preview_cell(r.after, "#5fd75f" if r.after else "dim")
             if r.problem:
                 after = Text(clean(r.problem, 60, single_line=True), style="#d78700")
@@ -153,6 +157,16 @@ class MappingsScreen(AdminScreen):
             head.append(" · no pulled record yet: run the service (g on Services)", style="dim")
         self.query_one("#map-head", StatusLine).set_text(head)
 
+    def shown_fields(self, record: dict[str, Any] | None) -> list[Any]:
+        """The field rows the search leaves (all without one)."""
+        rows = self.preview_rows(record)
+        return [r for r in rows if self.matches(r.dest, r.source, r.transforms, r.lookup)]
+
+    def shown_values(self) -> list[ValueMapping]:
+        return [
+            v for v in self.values.values() if self.matches(v.source_value, v.destination_value)
+        ]
+
     def preview_rows(self, record: dict[str, Any] | None) -> list[Any]:
         if record is None or self.sample == 0:
             return self.view.rows
@@ -173,7 +187,7 @@ class MappingsScreen(AdminScreen):
 
     def show_values(self, reset: bool = False) -> None:
         rows = []
-        for v in self.values.values():
+        for v in self.shown_values():
             word, style = STATUS[v.status.value]
             mark = Text("[x]" if v.source_value in self.selected else "[ ]", style="bold")
             rows.append(
@@ -195,8 +209,42 @@ class MappingsScreen(AdminScreen):
         head.append(f" · {len(self.selected)} selected", style="bold" if self.selected else "")
         head.append("  space select · A all · b bulk update", style="dim")
         self.query_one("#values-head", StatusLine).set_text(head)
-        self.status("tab switches grids · enter edits a field or maps a value · a adds a field "
-                    "· u undoes the last change")  # fmt: skip
+        self.status(self.search_status() + "tab switches grids · enter edits a field or maps a "
+                    "value · a adds a field · u undoes the last change")  # fmt: skip
+
+    def search_status(self) -> str:
+        if not self.search or self.view is None:
+            return ""
+        record = self.view.samples[self.sample] if self.view.samples else None
+        fields = len(self.shown_fields(record))
+        values = len(self.shown_values())
+        note = self.search_note(fields, len(self.view.rows), "fields")
+        return note.replace(" match · ", f" and {values} of {len(self.values)} values match · ")
+
+    def show_search(self) -> None:
+        if self.view is None:
+            return
+        self.show_fields(reset=True)
+        self.show_values(reset=True)
+
+    def export_rows(self) -> list[dict[str, Any]]:
+        if self.view is None:
+            return []
+        if self.focused is self.values_table:
+            return [
+                {"lookup": self.lookup or "", "source_value": v.source_value,
+                 "destination_value": v.destination_value or "", "status": v.status.value}
+                for v in self.shown_values()
+            ]  # fmt: skip
+        record = self.view.samples[self.sample] if self.view.samples else None
+        return [
+            {"service": self.view.service, "stream": self.view.stream, "destination": r.dest,
+             "source_path": r.source, "transforms": r.transforms, "default": r.default,
+             "required": "yes" if r.required else "no", "lookup": r.lookup,
+             "pulled_value": shown(r.before), "after_transforms": shown(r.after),
+             "problem": r.problem}
+            for r in self.shown_fields(record)
+        ]  # fmt: skip
 
     # ---- navigation ----------------------------------------------------------------------
 
@@ -208,7 +256,7 @@ class MappingsScreen(AdminScreen):
         event.stop()
         self.action_edit()
 
-    def action_back(self) -> None:
+    def back(self) -> None:
         if self.focused is self.values_table:
             self.fields_table.focus()
 
@@ -304,7 +352,7 @@ class MappingsScreen(AdminScreen):
             self.values_table.action_cursor_down()
 
     def action_select_all(self) -> None:
-        shown_keys = set(self.values)
+        shown_keys = {v.source_value for v in self.shown_values()}
         self.selected = set() if shown_keys <= self.selected else shown_keys
         self.values_table.focus()
         self.show_values()

@@ -48,6 +48,7 @@ def counts(r: Run | None) -> str:
 
 class ServicesScreen(AdminScreen):
     screen_title = "Services"
+    export_kind = "services"
     BINDINGS = [
         Binding("enter", "open_runs", "Runs", id="services.runs"),
         Binding("g", "run_now", "Run now", id="services.run"),
@@ -70,11 +71,15 @@ class ServicesScreen(AdminScreen):
         yield TitleBar(id="title")
         yield PagedTable(id="services-grid")
         yield DetailPane(id="detail")
+        yield self.search_box()
         yield StatusLine(id="admin-status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(PagedTable).focus()
+
+    def focus_grid(self) -> None:
+        self.table.focus()
 
     @property
     def table(self) -> PagedTable:
@@ -94,16 +99,46 @@ class ServicesScreen(AdminScreen):
         self.items = {s.name: s for s in items}
         self.last = last
         self.show_rows(reset=self.loads == 0)
-        self.status(
-            f"{len(items)} service{'s' if len(items) != 1 else ''} · enter runs · g run now · "
-            "G force · x enable/disable · m mappings · E edit · u undo"
-        )
+
+    def shown(self) -> list[Service]:
+        """The services the search leaves (all without one)."""
+        return [
+            s
+            for s in self.items.values()
+            if self.matches(s.name, s.source, s.destination, " ".join(s.streams), s.schedule)
+        ]
 
     def show_rows(self, reset: bool = False) -> None:
         now = self.now()
-        rows = [(s.name, self.cells(s, self.last.get(s.name), now)) for s in self.items.values()]
+        shown = self.shown()
+        rows = [(s.name, self.cells(s, self.last.get(s.name), now)) for s in shown]
         self.table.apply(COLUMNS, rows, reset=reset, cursor_key=self.table.cursor_key)
         self.show_detail()
+        total = len(self.items)
+        self.status(
+            self.search_note(len(shown), total, "services")
+            + f"{total} service{'s' if total != 1 else ''} · enter runs · g run now · "
+            "G force · x enable/disable · m mappings · E edit · u undo"
+        )
+
+    def show_search(self) -> None:
+        self.show_rows(reset=True)
+
+    def export_rows(self) -> list[dict[str, Any]]:
+        out = []
+        for s in self.shown():
+            r = self.last.get(s.name)
+            out.append({
+                "name": s.name, "source": s.source, "destination": s.destination,
+                "streams": ", ".join(s.streams), "schedule": s.schedule or "",
+                "enabled": "yes" if s.enabled else "no", "cooldown_minutes": s.cooldown_minutes,
+                "last_run": r.id if r else "", "last_status": r.status.value if r else "",
+                "last_started": local_minute(r.started_at) if r else "",
+                "pulled": r.pulled if r else "", "created": r.created if r else "",
+                "updated": r.updated if r else "", "skipped": r.skipped if r else "",
+                "failed": r.failed if r else "",
+            })  # fmt: skip
+        return out
 
     def cells(self, s: Service, r: Run | None, now: float) -> list[Text]:
         nxt = self.api.next_run(s.schedule, now) if s.enabled else None
@@ -125,8 +160,10 @@ class ServicesScreen(AdminScreen):
         name = self.current
         pane = self.query_one(DetailPane)
         if name is None:
-            pane.show(Text("No service yet: import a config with `syncdeck config import`.",
-                           style="dim"))  # fmt: skip
+            empty = "No service yet: a adds one, or `syncdeck config import`."
+            if self.search:
+                empty = "No service matches the search: escape clears it."
+            pane.show(Text(empty, style="dim"))
             return
         s = self.items[name]
         r = self.last.get(name)
