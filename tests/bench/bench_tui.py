@@ -1,11 +1,14 @@
 """Console benchmark (not collected by pytest): prints figures, asserts nothing.
 
 Run: .venv/bin/python tests/bench/bench_tui.py [--db PATH]
-Without --db it builds the console's test fixture store (small). Figures:
-  start: process start -> logs screen painted, under tmux 120x40 (median of 5)
-  drill/back: key -> new level shown (in-process, headless)
-  bytes: written to the terminal by an idle refresh tick, and by a tick adding one log row
-  rss: after walking five levels and paging 100 times
+Without --db it builds the console's test fixture store (small); for the issue's figures seed
+one first: `tests/bench/bench_store.py --db /tmp/tui-bench-10m.db --seed-only` (10M calls).
+The bench writes one log row per byte case into the store. Everything runs under tmux 120x40:
+  start: process start -> logs screen painted (median of 5)
+  drill/back: send-keys -> the new level's column header on screen (capture-pane polled)
+  bytes: written to the pane (pipe-pane) by an idle tick, and by a tick adding one log row,
+         at the live edge (cursor on the newest row) and away from it (cursor moved down)
+  rss: of the console process after walking five levels and paging 100 times
 """
 
 from __future__ import annotations
@@ -51,60 +54,92 @@ def bench_start(db: str) -> list[float]:
     return times
 
 
-def bench_bytes(db: str) -> tuple[int, int]:
+HEADERS = {  # a column title only that level shows
+    "runs": "Trigger", "steps": "Rate limited", "instances": "Headroom",
+    "entities": "External id", "calls": "Params", "logs": "Summary",
+}  # fmt: skip
+PAGES = ("page 2/", "page 3/", "page 2/", "page 1/")  # n, n, b, b
+
+
+def wait_for(name: str, text: str, began: float, timeout: float = 10.0) -> float:
+    while time.perf_counter() - began < timeout:
+        if text in tmux("capture-pane", "-p", "-t", name):
+            return time.perf_counter() - began
+        time.sleep(0.002)
+    raise RuntimeError(f"{text!r} not on screen after {timeout} s")
+
+
+def key_to(name: str, key: str, text: str) -> float:
+    began = time.perf_counter()
+    tmux("send-keys", "-t", name, key)
+    return wait_for(name, text, began)
+
+
+def bench_walk(db: str) -> tuple[list[float], list[float], float]:
+    """Drill Runs > Steps > Pages > Entities > API calls and back up, three times; then page
+    100 times. Returns the drill and back times and the console's RSS (MB) at the end."""
+    name = "benchw"
+    start_session(name, db)
+    time.sleep(1.0)
+    drill, back = [], []
+    path = ["runs", "steps", "instances", "entities", "calls"]
+    for _ in range(3):
+        key_to(name, "v", HEADERS["runs"])
+        time.sleep(0.3)
+        for level in path[1:]:
+            drill.append(key_to(name, "Enter", HEADERS[level]))
+            time.sleep(0.3)
+        for level in reversed(path[:-1]):
+            back.append(key_to(name, "Escape", HEADERS[level]))
+            time.sleep(0.3)
+        key_to(name, "v", HEADERS["logs"])
+        time.sleep(0.3)
+    for i in range(100):
+        key_to(name, "n" if i % 4 < 2 else "b", PAGES[i % 4])
+    pid = tmux("display", "-p", "-t", name, "#{pane_pid}").strip()
+    rss = max(_rss(p) for p in [pid, *_children(pid)])
+    tmux("kill-session", "-t", name)
+    return drill, back, rss
+
+
+def _children(pid: str) -> list[str]:
+    out = subprocess.run(["pgrep", "-P", pid], capture_output=True, text=True).stdout.split()
+    return out + [c for p in out for c in _children(p)]
+
+
+def _rss(pid: str) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def bench_bytes(db: str, keys: list[str]) -> tuple[int, int]:
     from tui_fixture import add_log
 
-    start_session("benchb", db)
-    log = Path(tempfile.mkdtemp()) / "pane.out"
+    name = "benchb"
+    start_session(name, db)
     time.sleep(1.0)
-    tmux("pipe-pane", "-o", "-t", "benchb", f"cat >> {log}")
+    for key in keys:
+        tmux("send-keys", "-t", name, key)
+        time.sleep(0.2)
+    time.sleep(5.5)  # let the tick after the keys pass
+    log = Path(tempfile.mkdtemp()) / "pane.out"
+    tmux("pipe-pane", "-o", "-t", name, f"cat >> {log}")
     time.sleep(0.3)
-    before = log.stat().st_size if log.exists() else 0
+
+    def size() -> int:
+        return log.stat().st_size if log.exists() else 0
+
+    before = size()
     time.sleep(5.5)  # at least one idle tick
-    idle = (log.stat().st_size if log.exists() else 0) - before
-    before = log.stat().st_size if log.exists() else 0
+    idle = size() - before
+    before = size()
     asyncio.run(add_log(db, time.time(), "bench: one more row"))
     time.sleep(5.5)
-    one = (log.stat().st_size if log.exists() else 0) - before
-    tmux("kill-session", "-t", "benchb")
+    one = size() - before
+    tmux("kill-session", "-t", name)
     return idle, one
-
-
-async def bench_inprocess(db: str) -> tuple[list[float], list[float], float]:
-    from tui.app import SyncdeckApp
-
-    async def settle(pilot) -> None:  # noqa: ANN001
-        for _ in range(2):
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
-
-    drill, back = [], []
-    app = SyncdeckApp(db)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        for _ in range(3):
-            await pilot.press("v")
-            await settle(pilot)
-            for _ in range(5):
-                t0 = time.perf_counter()
-                await pilot.press("enter")
-                await settle(pilot)
-                drill.append(time.perf_counter() - t0)
-            for _ in range(5):
-                t0 = time.perf_counter()
-                await pilot.press("escape")
-                await settle(pilot)
-                back.append(time.perf_counter() - t0)
-            await pilot.press("v")
-            await settle(pilot)
-        for i in range(100):
-            await pilot.press("n" if i % 4 < 2 else "b")
-            await settle(pilot)
-        rss = 0.0
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                rss = int(line.split()[1]) / 1024
-    return drill[:-3], back, rss  # the last drill at the deepest level opens nothing
 
 
 def main() -> None:
@@ -117,20 +152,20 @@ def main() -> None:
 
         db = str(Path(tempfile.mkdtemp()) / "bench.db")
         asyncio.run(build_store(db, now=time.time(), runs=40, logs=2000))
-    info = subprocess.run(
-        [PY, "-c", f"import os; print(os.path.getsize('{db}'))"], capture_output=True, text=True
-    ).stdout.strip()
-    print(f"store: {db} ({int(info) / 1e6:.1f} MB)")
+    print(f"store: {db} ({Path(db).stat().st_size / 1e6:.1f} MB)")
     starts = bench_start(db)
     print(f"start to logs painted (tmux 120x40): median {statistics.median(starts) * 1000:.0f} ms"
           f"  all {[round(s * 1000) for s in starts]}")  # fmt: skip
-    drill, back, rss = asyncio.run(bench_inprocess(db))
-    print(f"drill-down: median {statistics.median(drill) * 1000:.1f} ms, "
-          f"max {max(drill) * 1000:.1f} ms")  # fmt: skip
-    print(f"back: median {statistics.median(back) * 1000:.1f} ms, max {max(back) * 1000:.1f} ms")
+    drill, back, rss = bench_walk(db)
+    print(f"drill-down (key -> level on screen): median {statistics.median(drill) * 1000:.0f} ms,"
+          f" max {max(drill) * 1000:.0f} ms  all {[round(d * 1000) for d in drill]}")  # fmt: skip
+    print(f"back: median {statistics.median(back) * 1000:.0f} ms, max {max(back) * 1000:.0f} ms"
+          f"  all {[round(b * 1000) for b in back]}")  # fmt: skip
     print(f"RSS after five levels x3 and 100 pages: {rss:.0f} MB")
-    idle, one = bench_bytes(db)
-    print(f"bytes to the terminal: idle tick {idle} B, tick adding one log row {one} B")
+    idle, one = bench_bytes(db, [])
+    print(f"bytes at the live edge: idle tick {idle} B, tick adding one log row {one} B")
+    idle, one = bench_bytes(db, ["j"] * 12)
+    print(f"bytes away from the edge (cursor 12 rows down): idle {idle} B, one row {one} B")
 
 
 if __name__ == "__main__":

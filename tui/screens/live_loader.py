@@ -133,10 +133,7 @@ class LiveLoader:
                     level.first_page()  # the page went away (retention): back to the first
                     window = await view.fetch(q, **q.paging)
                 window = await self._hold_window(view, q, window, reset, force)
-                tiles = await self.api.tiles(
-                    connector=self.scope.connector or self.filters.connector,
-                    service=self.scope.service,
-                )
+                tiles = await self._tiles(refresh=not reset)
             except UserError as exc:
                 if gen == self._gen:
                     self.notify(str(exc), severity="error", markup=False)
@@ -148,6 +145,16 @@ class LiveLoader:
             self.loads += 1
         finally:
             self._busy -= 1
+
+    async def _tiles(self, *, refresh: bool) -> TileCounts:
+        """The tiles depend on the scope and the connector filter, not on the level: a drill or
+        a page reuses them; a refresh tick asks again."""
+        key = (self.scope.connector or self.filters.connector, self.scope.service)
+        cached = getattr(self, "_tile_cache", None)
+        if refresh or cached is None or cached[0] != key:
+            cached = (key, await self.api.tiles(connector=key[0], service=key[1]))
+            self._tile_cache = cached
+        return cached[1]
 
     async def _hold_window(
         self, view: Any, q: Any, window: Window[Any], reset: bool, force: bool
