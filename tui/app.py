@@ -60,6 +60,7 @@ class SyncdeckApp(App[int]):
         super().__init__()
         self.db = db
         self.read_only = read_only
+        self.sub_title = "read-only" if read_only else ""  # every screen's header shows it
         self.scope = Scope(connector=connector, service=service)
         self.root = root
         self.interval = interval

@@ -21,6 +21,7 @@ from ..views.base import KINDS, LEVELS, PAGE_SIZES, RANGES, Filters, Level, Quer
 from ..views.registry import VIEWS
 from ..widgets.breadcrumb import Breadcrumb
 from ..widgets.detail_pane import DetailPane
+from ..widgets.mode_badge import ModeBadge
 from ..widgets.paged_table import PagedTable
 from ..widgets.refresh_indicator import RefreshIndicator
 from ..widgets.status_line import StatusLine
@@ -91,6 +92,7 @@ class LogsScreen(LiveLoader, Screen):
     # ---- layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        yield ModeBadge()  # "read-only" in the header, from the App (shown in that mode only)
         yield Tiles(id="tiles")
         with Horizontal(id="topbar"):
             yield Breadcrumb(id="breadcrumb")

@@ -7,6 +7,8 @@ from textual.widgets import Static
 
 from core.text import clean
 
+from .mode_badge import BADGE_STYLE, mode_of
+
 SCREEN_KEYS = "C connectors · S services · M mappings · L logs"
 
 
@@ -19,8 +21,9 @@ class TitleBar(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("syncdeck › ", style="dim")
         text.append(clean(title, 60, single_line=True), style="bold")
-        if read_only:
-            text.append("  read-only ", style="bold reverse #d78700")
+        mode = mode_of(self.app) or ("read-only" if read_only else "")
+        if mode:
+            text.append(f"  {mode} ", style=BADGE_STYLE)
         if extra:
             text.append(f"  {clean(extra, 80, single_line=True)}", style="#5fafd7")
         text.append(f"   {SCREEN_KEYS}", style="dim")
