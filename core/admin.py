@@ -45,6 +45,28 @@ class FormField:
 # ---- connector forms -------------------------------------------------------------------------
 
 
+def kept_auth(values: dict[str, str], existing: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The stored auth the form cannot edit (a type it does not know, such as several static
+    headers, or auth beside a preset's credentials): kept as it is and shown read-only."""
+    auth = (existing or {}).get("auth") or {}
+    kind = auth.get("type", "none")
+    if kind == "none":
+        return None
+    preset = values.get("preset", (existing or {}).get("preset") or "").strip()
+    if kind not in AUTH_FIELDS or preset in PRESETS:
+        return auth
+    return None
+
+
+def kept_auth_text(auth: dict[str, Any]) -> str:
+    """'headers: UserName, Secret, ApiIntegrationCode (edit in the TOML)': names, never values."""
+    names: list[str] = []
+    for k, v in auth.items():
+        if k != "type":
+            names.extend(v) if isinstance(v, dict) else names.append(k)
+    return f"{auth.get('type', '?')}: {', '.join(names) or 'no fields'} (edit in the TOML)"
+
+
 def connector_fields(values: dict[str, str], existing: dict[str, Any] | None) -> list[FormField]:
     """The fields of the form for the chosen preset / auth type (secrets masked)."""
     preset = values.get("preset", "").strip()
@@ -56,10 +78,15 @@ def connector_fields(values: dict[str, str], existing: dict[str, Any] | None) ->
     ]
     old_creds = (existing or {}).get("credentials", {})
     old_auth = (existing or {}).get("auth", {})
+    kept = kept_auth(values, existing)
+    if kept is not None:
+        out.append(FormField("auth_kept", "Auth", help="read-only here: edit in the TOML"))
     if preset in PRESETS:
         for c in PRESETS[preset].credentials:
             shown = describe(old_creds.get(c.key)) if c.secret and existing else ""
             out.append(FormField(f"cred.{c.key}", c.key, c.secret, c.help, shown))
+        return out
+    if kept is not None:
         return out
     out.append(FormField("auth_type", "Auth", help=" / ".join(AUTH_TYPES)))
     for key in AUTH_FIELDS.get(auth_type, ()):
@@ -75,8 +102,11 @@ def form_values(name: str, data: dict[str, Any]) -> dict[str, str]:
     out = {"name": name, "preset": data.get("preset") or "", "base_url": data.get("base_url", "")}
     auth = data.get("auth", {})
     out["auth_type"] = auth.get("type", "none")
+    kept = kept_auth(out, data)
+    if kept is not None:
+        out["auth_kept"] = kept_auth_text(kept)
     for key, value in auth.items():
-        if key != "type" and key not in SECRET_FIELDS:
+        if kept is None and key != "type" and key not in SECRET_FIELDS:
             out[f"auth.{key}"] = str(value)
     preset = PRESETS.get(out["preset"])
     for key, value in data.get("credentials", {}).items():
@@ -143,6 +173,9 @@ def build_connector(
         if key in old:
             data[key] = old[key]
     fields = connector_fields(values, existing)
+    kept = kept_auth(values, existing)
+    if kept is not None:
+        data["auth"] = kept
     if preset in PRESETS:
         creds: dict[str, str] = {}
         for f in fields:
@@ -159,7 +192,7 @@ def build_connector(
                 creds[k] = v
         if creds:
             data["credentials"] = creds
-    else:
+    elif kept is None:
         auth: dict[str, Any] = {"type": values.get("auth_type", "none").strip() or "none"}
         old_auth = old.get("auth", {}) if old.get("auth", {}).get("type") == auth["type"] else {}
         for f in fields:
@@ -200,7 +233,8 @@ def check_connector(
     if preset and preset not in PRESETS:
         errors["preset"] = f"unknown preset '{preset}' (known: {', '.join(sorted(PRESETS))})"
     auth_type = values.get("auth_type", "none").strip() or "none"
-    if not preset and auth_type not in AUTH_FIELDS:
+    kept = kept_auth(values, existing)
+    if not preset and kept is None and auth_type not in AUTH_FIELDS:
         errors["auth_type"] = f"unknown auth '{auth_type}' (one of {', '.join(AUTH_TYPES)})"
     if errors.get("preset") or errors.get("auth_type"):
         return None, errors
@@ -212,14 +246,42 @@ def check_connector(
                 preset in PRESETS
                 and any(c.key == f.key[5:] and c.required for c in PRESETS[preset].credentials)
             )
-            if needed and f.key != "auth.password":
+            if needed and f.key != "auth.password" and kept is None:
                 errors.setdefault(f.key, "required (env:NAME or the value)")
     try:
-        ConnectorConfig.model_validate(data)
+        validated(data, existing)
     except ValidationError as exc:
         for key, msg in _field_of(exc).items():
             errors.setdefault(key, msg)
     return (None if errors else data), errors
+
+
+def validated(data: dict[str, Any], existing: dict[str, Any] | None) -> ConnectorConfig:
+    """Validate what the form edits. Parts carried over untouched from the stored connector
+    (auth of a type the model does not know, rate limits...) are not the form's to judge: one
+    that does not validate on its own is left out of the check (a kept auth counts as set)."""
+    check = dict(data)
+    old = existing or {}
+    stand_in = False
+    for key in ("auth", "headers", "rate_limit", "retry", "timeout"):
+        if key not in check or check[key] != old.get(key):
+            continue
+        try:
+            ConnectorConfig.model_validate({"base_url": "http://x", key: check[key]})
+        except ValidationError:
+            if key == "auth":
+                check[key] = {"type": "bearer", "token": "env:KEPT_AUTH"}
+                stand_in = True
+            else:
+                del check[key]
+    try:
+        return ConnectorConfig.model_validate(check)
+    except ValidationError as exc:
+        if not stand_in or any("needs credentials" not in e["msg"] for e in exc.errors()):
+            raise
+    # an auth the model does not know (headers) carries what the preset's credentials would
+    rest = {k: v for k, v in check.items() if k not in ("preset", "credentials")}
+    return ConnectorConfig.model_validate(rest).model_copy(update={"preset": check.get("preset")})
 
 
 async def _log(store: Store, title: str, details: str, **ids: int | None) -> None:
@@ -266,7 +328,7 @@ async def edit_connector(store: Store, name: str, values: dict[str, str]) -> str
         raise UserError(f"{key}: {msg}.", "Correct the field; nothing was saved.")
     _, typed = build_connector(values, before)
     data = _keep_secrets(name, data, typed)
-    cfg = ConnectorConfig.model_validate(data)
+    cfg = validated(data, before)
     cid = await store.upsert_connector(name, base_url=cfg.base_url, preset=cfg.preset, config=data)
     await store.push_undo(f"edit connector {name}", {"kind": "connector", "name": name,
                                                      "before": before}, None)  # fmt: skip

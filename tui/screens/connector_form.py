@@ -57,7 +57,7 @@ class ConnectorForm(FormModal):
                     password=f.secret,
                     placeholder=secret_placeholder(f.shown) if f.secret else "",
                     suggestions=sugg,
-                    disabled=f.key == "name" and self.editing is not None,
+                    disabled=(f.key == "name" and self.editing is not None) or f.key == "auth_kept",
                 )  # fmt: skip
             )
         return out
