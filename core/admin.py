@@ -476,6 +476,10 @@ async def undo_last(store: Store) -> str:
             )
     elif kind == "service":
         await save_service(store, undo["name"], undo["before"])
+    elif kind in ("service_add", "service_delete"):
+        from .admin_service import undo as undo_service
+
+        await undo_service(store, undo)
     elif kind == "values":
         sid = int(undo["service_id"])
         restore = [(s, d, st) for s, d, st in undo["rows"] if st is not None]

@@ -81,6 +81,25 @@ class AdminAPI:
         self._writable("Editing a service")
         return await admin.edit_service(self.store, name, values)
 
+    async def check_new_service_form(self, values: dict[str, str]) -> dict[str, str]:
+        from .admin_service import check_new_service
+
+        services = [s.name for s in await self.store.list_services()]
+        connectors = [c.name for c in await self.store.list_connectors()]
+        return check_new_service(values, services, connectors)[1]
+
+    async def add_service(self, values: dict[str, str]) -> str:
+        from .admin_service import add_service
+
+        self._writable("Adding a service")
+        return await add_service(self.store, values)
+
+    async def delete_service(self, name: str) -> str:
+        from .admin_service import delete_service
+
+        self._writable("Deleting a service")
+        return await delete_service(self.store, name)
+
     @staticmethod
     def next_run(schedule: str | None, after: float) -> float | None:
         if not schedule:

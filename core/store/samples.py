@@ -91,3 +91,12 @@ class Samples:
                 "AND source_value = ?",
                 [(service_id, lookup, s) for s in sources],
             )
+
+    async def delete_service(self, name: str) -> None:
+        """Remove a service and its sync state (id map, cursors, samples, value mappings); its
+        runs and log events stay as history."""
+        sid = await self.service_id(name)  # type: ignore[attr-defined]
+        async with self.transaction() as conn:  # type: ignore[attr-defined]
+            for table in ("id_map", "stream_state", "samples", "value_mappings"):
+                await conn.execute(f"DELETE FROM {table} WHERE service_id = ?", (sid,))
+            await conn.execute("DELETE FROM services WHERE id = ?", (sid,))

@@ -41,3 +41,35 @@ class ServiceForm(FormModal):
 
     async def save(self, values: dict[str, str]) -> str:
         return await self.api.edit_service(self.service, values)
+
+
+class NewServiceForm(FormModal):
+    """Add a service: source, destination, schedule, cooldown and its first stream."""
+
+    title_text = "Add a service"
+
+    def __init__(self, api: ConsoleAPI, connectors: list[str]) -> None:
+        super().__init__()
+        self.api = api
+        self.connectors = connectors
+        self.values.update({"cooldown_minutes": "60", "stream_key": "id"})
+
+    def specs(self) -> list[Spec]:
+        names = ", ".join(self.connectors) or "add one on Connectors first"
+        return [
+            Spec("name", "Name", help="letters, digits, - _ ."),
+            Spec("source", "Source", help=names, suggestions=self.connectors),
+            Spec("destination", "Destination", help=names, suggestions=self.connectors),
+            Spec("schedule", "Schedule", help="cron, 5 fields (UTC); empty: manual only"),
+            Spec("cooldown_minutes", "Cooldown", help="minutes between manual runs"),
+            Spec("stream_name", "Stream", help="the first stream's name (contacts)"),
+            Spec("stream_key", "Key", help="the record's id field in the source"),
+            Spec("pull_path", "Pull path", help="GET path on the source (/contacts)"),
+            Spec("push_create", "Push create", help="METHOD /path (POST /accounts); empty: none"),
+        ]
+
+    async def check(self, values: dict[str, str]) -> dict[str, str]:
+        return await self.api.check_new_service_form(values)
+
+    async def save(self, values: dict[str, str]) -> str:
+        return await self.api.add_service(values)

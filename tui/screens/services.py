@@ -24,7 +24,7 @@ from ..widgets.status_line import StatusLine
 from ..widgets.title_bar import TitleBar
 from .admin_base import AdminScreen
 from .confirm import Confirm
-from .service_form import ServiceForm
+from .service_form import NewServiceForm, ServiceForm
 
 COLUMNS = [
     ("name", "Service", 16), ("route", "Source > Dest", 16), ("on", "On", 3),
@@ -56,6 +56,8 @@ class ServicesScreen(AdminScreen):
         Binding("x", "toggle", "Enable/disable", id="services.toggle"),
         Binding("m", "mappings", "Mappings", id="services.mappings"),
         Binding("E", "edit", "Edit", id="services.edit"),
+        Binding("a", "add", "Add", id="services.add"),
+        Binding("D", "delete", "Delete", id="services.delete"),
         Binding("u", "undo", "Undo", id="services.undo"),
         Binding("r", "refresh_now", "Refresh", id="services.refresh"),
         Binding("y", "copy", "Copy", show=False, id="services.copy"),
@@ -118,7 +120,7 @@ class ServicesScreen(AdminScreen):
         self.status(
             self.search_note(len(shown), total, "services")
             + f"{total} service{'s' if total != 1 else ''} · enter runs · g run now · "
-            "G force · x enable/disable · m mappings · E edit · u undo"
+            "G force · x on/off · m mappings · a add · E edit · D delete · u undo"
         )
 
     def show_search(self) -> None:
@@ -290,6 +292,37 @@ class ServicesScreen(AdminScreen):
             self.app.push_screen(ServiceForm(self.api, name, values), done)
 
         self.run_worker(ask(), group="ask", exit_on_error=False)
+
+    def action_add(self) -> None:
+        if not self.writable("adding a service"):
+            return
+
+        async def ask() -> None:
+            names = [c.name for c in await self.api.connectors()]
+
+            def done(saved: str | None) -> None:
+                if saved:
+                    self.notify(f"Added service {saved}. u undoes it.", markup=False)
+                    self.reload()
+
+            self.app.push_screen(NewServiceForm(self.api, names), done)
+
+        self.run_worker(ask(), group="ask", exit_on_error=False)
+
+    def action_delete(self) -> None:
+        name = self.current
+        if name is None or not self.writable("deleting a service"):
+            return
+        message = (f"Delete service {name}? Its schedule stops and its mappings and id map go; "
+                   "its runs and logs stay as history. u undoes it.")  # fmt: skip
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.act(lambda: self.api.delete_service(name),
+                         lambda _: self.notify(f"Deleted service {name}. u undoes it.",
+                                               markup=False))  # fmt: skip
+
+        self.app.push_screen(Confirm(f"Delete service {name}", message, "Delete"), answer)
 
     def action_undo(self) -> None:
         if not self.writable("undo"):
