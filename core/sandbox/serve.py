@@ -61,17 +61,20 @@ def serve(app: Any, port: int | None = None) -> Served:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m core.sandbox.serve crm|erp PORT [RECORDS]`: serve in the foreground."""
+    """`python -m core.sandbox.serve crm|erp PORT [RECORDS [LATENCY_MS]]`: serve in the
+    foreground; the CRM answers each request after LATENCY_MS (default 0)."""
     import sys
 
     from .crm import CrmState, crm_app, make_customers
     from .erp import ErpState, erp_app
+    from .faults import Faults
 
     args = sys.argv[1:] if argv is None else argv
     kind, port = args[0], int(args[1])
     if kind == "crm":
         n = int(args[2]) if len(args) > 2 else 1000
-        app = crm_app(CrmState(make_customers(n, messy=False)))
+        latency = float(args[3]) if len(args) > 3 else 0.0
+        app = crm_app(CrmState(make_customers(n, messy=False), Faults(latency_ms=latency)))
     else:
         app = erp_app(ErpState())
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", access_log=False)

@@ -3,11 +3,13 @@
 
 1. Pull throughput: the engine (pull, map, record every page, entity and call in the store)
    vs a bare httpx loop with the same concurrency against the same server.
+   Then the same comparison against a CRM that answers each page after a fixed latency
+   (--latency, default 20 and 100 ms, like a real SaaS API), same concurrency for both.
 2. 100,000 records end to end (pull, map, POST each to the ERP, record) and the RSS growth,
    after a bare httpx POST loop with the ERP's concurrency (the ceiling of end to end).
 
 Servers run in subprocesses so their memory does not count. Run:
-    .venv/bin/python tests/bench/bench_engine.py [--records 100000]
+    .venv/bin/python tests/bench/bench_engine.py [--records 100000] [--latency 20,100] [--no-e2e]
 """
 
 from __future__ import annotations
@@ -42,11 +44,10 @@ def rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
-def start(kind: str, records: int = 0) -> tuple[subprocess.Popen, str]:
+def start(kind: str, records: int = 0, latency_ms: float = 0) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "core.sandbox.serve", kind, str(port), str(records)], cwd=ROOT
-    )
+    argv = [sys.executable, "-m", "core.sandbox.serve", kind, str(port), str(records)]
+    proc = subprocess.Popen([*argv, str(latency_ms)] if latency_ms else argv, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -123,36 +124,55 @@ async def engine(crm: str, erp: str, per_page: int, push: bool, tmp: str, tag: s
     return dt, r
 
 
-async def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--pull-records", type=int, default=20_000)
-    ap.add_argument("--records", type=int, default=100_000)
-    args = ap.parse_args()
-    tmp = tempfile.mkdtemp()
-    per_page = 100
-    crm, crm_url = start("crm", args.pull_records)
+async def compare_pull(
+    records: int, per_page: int, tmp: str, latency_ms: float, rounds: int
+) -> tuple[float, float]:
+    """Bare loop vs engine, alternating, best of `rounds` each. Returns (bare, engine) rec/s."""
+    crm, crm_url = start("crm", records, latency_ms)
     erp, erp_url = start("erp")
     try:
-        pages = -(-args.pull_records // per_page)
+        pages = -(-records // per_page)
         await bare_pull(crm_url, 5, per_page)  # warm up
-        # Alternate the two, so a busy machine slows both alike; best of ROUNDS each.
+        # Alternate the two, so a busy machine slows both alike; best of rounds each.
         bare, eng = [], []
-        for i in range(ROUNDS):
+        for i in range(rounds):
             bare.append(await bare_pull(crm_url, pages, per_page))
-            eng.append(await engine(crm_url, erp_url, per_page, False, tmp, f"pull{i}"))
+            eng.append(
+                await engine(crm_url, erp_url, per_page, False, tmp, f"pull{latency_ms}-{i}")
+            )
         bare_t, bare_n = min(bare)
         eng_t, r = min(eng, key=lambda x: x[0])
-        assert r.pulled == bare_n == args.pull_records, (r.pulled, bare_n)
-        med = sorted(b[0] for b in bare)[ROUNDS // 2] / sorted(e[0] for e in eng)[ROUNDS // 2]
-        print(f"pull: {bare_n} records, {pages} pages of {per_page}, concurrency {CONCURRENCY}")
+        assert r.pulled == bare_n == records, (r.pulled, bare_n)
+        med = sorted(b[0] for b in bare)[rounds // 2] / sorted(e[0] for e in eng)[rounds // 2]
+        print(
+            f"pull, latency {latency_ms:g} ms per page: {bare_n} records, {pages} pages of "
+            f"{per_page}, concurrency {CONCURRENCY}"
+        )
         print(f"  bare httpx loop:        {bare_n / bare_t:10.0f} records/s")
         print(f"  engine (recorded):      {r.pulled / eng_t:10.0f} records/s")
         print(
             f"  engine / bare:          {bare_t / eng_t * 100:9.1f} % (medians: {med * 100:.1f} %)"
         )
+        return bare_n / bare_t, r.pulled / eng_t
     finally:
         crm.terminate()
         erp.terminate()
+
+
+async def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pull-records", type=int, default=20_000)
+    ap.add_argument("--records", type=int, default=100_000)
+    ap.add_argument("--latency", default="20,100", help="ms per page, comma-separated ('' none)")
+    ap.add_argument("--rounds", type=int, default=ROUNDS)
+    ap.add_argument("--no-e2e", action="store_true", help="pull figures only")
+    args = ap.parse_args()
+    tmp = tempfile.mkdtemp()
+    await compare_pull(args.pull_records, 100, tmp, 0, args.rounds)
+    for latency in [float(x) for x in args.latency.split(",") if x.strip()]:
+        await compare_pull(args.pull_records, 100, tmp, latency, args.rounds)
+    if args.no_e2e:
+        return
     crm, crm_url = start("crm", args.records)
     erp, erp_url = start("erp")
     try:
