@@ -10,8 +10,6 @@ fails with that reason instead of risking a duplicate.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -19,27 +17,27 @@ from typing import Any
 
 from ..config import StreamConfig, parse_endpoint
 from ..connectors.client import Client, Exchange, ResponseError
-from ..mapping.fields import Mapper
+from ..mapping.fields import Mapper, MappingFailed, Skip, payload_hash
 from ..mapping.paths import get_path
 from ..models import EntityAction, EntityStatus
 from ..store import Batch, Counts, EntityRow, IdMapRow, Store
 from ..timeutil import now
 from .pull import select_records
 
-# mapping.fields.payload_hash with its encoder built once (json.dumps with options builds a
-# new JSONEncoder per call); the output must stay byte-identical, or every stored hash differs.
-_HASH_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str).encode
-
-
-def _payload_hash(payload: dict[str, Any]) -> str:
-    return hashlib.blake2b(_HASH_JSON(payload).encode(), digest_size=16).hexdigest()
-
-
+_DRY_RUN = "dry run: nothing was sent"
 UNCHANGED = "unchanged since the last successful push"
 AMBIGUOUS = "an earlier run stopped while creating this record, so it may already exist"
 
 
 _UNKNOWN: tuple[None, None, bool] = (None, None, False)
+# enum members as module constants (attribute access on an Enum class is slow per record)
+_CREATE, _UPDATE, _SKIP, _FAIL = (
+    EntityAction.CREATE,
+    EntityAction.UPDATE,
+    EntityAction.SKIP,
+    EntityAction.FAIL,
+)
+_SUCCESS, _SKIPPED, _FAILED = EntityStatus.SUCCESS, EntityStatus.SKIPPED, EntityStatus.FAILED
 
 
 @dataclass(slots=True)
@@ -94,41 +92,47 @@ class Pusher:
 
     async def decide(self, records: list[Any], out: PageOutcome) -> list[Decision]:
         decisions: list[Decision] = []
-        ext_ids = [self.mapper.external_id(r) if isinstance(r, dict) else None for r in records]
+        append = decisions.append
+        external_id = self.mapper.external_id
+        ext_ids = [external_id(r) if isinstance(r, dict) else None for r in records]
+        # one query for the page's ids
         known = await self.store.get_id_map(
             self.service_id, self.stream.name, [e for e in ext_ids if e is not None]
         )
         if self.unsaved:
             unsaved = self.unsaved
             known.update({e: unsaved[e] for e in ext_ids if e in unsaved})
-        dry_run = self.dry_run
-        for i, (rec, ext) in enumerate(zip(records, ext_ids, strict=True)):
+        hash_creates = not self.dry_run  # a dry-run create needs no hash (nothing compares it)
+        map_record = self.mapper.map_record
+        unmapped: list[tuple[str, str]] = []
+        get_known = known.get
+        i = -1
+        for rec, ext in zip(records, ext_ids, strict=True):
+            i += 1
             if ext is None:
-                d = Decision(i, f"#{i + 1}", EntityAction.FAIL)
-                d.reason = f"the record has no {self.stream.key} (the stream's key)"
-                decisions.append(d)
+                reason = f"the record has no {self.stream.key} (the stream's key)"
+                append(Decision(i, f"#{i + 1}", _FAIL, reason=reason))
                 continue
-            res = self.mapper.map(rec)
-            for lookup, value in res.unmapped:
-                out.unmapped[lookup].add(value)
-            if res.fail_reason:
-                decisions.append(Decision(i, ext, EntityAction.FAIL, reason=res.fail_reason))
+            try:
+                payload = map_record(rec, unmapped)
+            except MappingFailed as exc:
+                append(Decision(i, ext, _FAIL, reason=str(exc)))
                 continue
-            if res.skip_reason:
-                decisions.append(Decision(i, ext, EntityAction.SKIP, reason=res.skip_reason))
+            except Skip as exc:
+                append(Decision(i, ext, _SKIP, reason=str(exc)))
                 continue
-            payload = res.payload or {}
-            internal, old_hash, pending = known.get(ext, _UNKNOWN)
-            # the hash decides skip-or-update and is stored with a push; a dry-run create
-            # needs neither
-            h = _payload_hash(payload) if internal or not dry_run else None
-            if internal and not pending and old_hash == h:
-                d = Decision(i, ext, EntityAction.SKIP, payload, h, internal, UNCHANGED)
-            elif internal:
-                d = Decision(i, ext, EntityAction.UPDATE, payload, h, internal)
+            internal, old_hash, pending = get_known(ext, _UNKNOWN)
+            if internal:
+                h = payload_hash(payload)
+                if not pending and old_hash == h:
+                    append(Decision(i, ext, _SKIP, payload, h, internal, UNCHANGED))
+                else:
+                    append(Decision(i, ext, _UPDATE, payload, h, internal))
             else:
-                d = Decision(i, ext, EntityAction.CREATE, payload, h, reconcile=pending)
-            decisions.append(d)
+                h = payload_hash(payload) if hash_creates else None
+                append(Decision(i, ext, _CREATE, payload, h, reconcile=pending))
+        for lookup, value in unmapped:
+            out.unmapped[lookup].add(value)
         return decisions
 
     async def page(
@@ -142,7 +146,7 @@ class Pusher:
     ) -> PageOutcome:
         out = PageOutcome()
         decisions = await self.decide(records, out)
-        creates = [d for d in decisions if d.action == EntityAction.CREATE]
+        creates = [d for d in decisions if d.action is _CREATE]
         if creates and not self.dry_run:
             if (
                 self.unsaved
@@ -155,7 +159,8 @@ class Pusher:
                 for d in creates
                 if not d.reconcile
             )
-        results: list[Any] = [self._settled(d) for d in decisions]
+        settled = self._settled
+        results: list[Any] = [settled(d) for d in decisions]
         sent = [i for i, r in enumerate(results) if r is None]
         if sent:
             pushed = await asyncio.gather(*(self._push(decisions[i]) for i in sent))
@@ -163,42 +168,42 @@ class Pusher:
                 results[i] = r
         t = now()
         unsaved = self.unsaved
+        unsaved_rows = self._unsaved_rows
+        entities = out.entities
+        add_entity = entities.append
+        created = updated = skipped = failed = 0
         for d, (status, reason, internal, calls, id_row) in zip(decisions, results, strict=True):
-            out.entities.append(
+            add_entity(
                 EntityRow(
-                    step_id=step_id,
-                    run_id=run_id,
-                    external_id=d.external_id,
-                    action=d.action,
-                    status=status,
-                    created_at=t,
-                    instance_id=instance_id,
-                    internal_id=internal,
-                    reason=reason,
-                    calls=calls,
+                    step_id, run_id, d.external_id, d.action, status, t, instance_id, internal,
+                    reason, calls,
                 )
-            )
+            )  # fmt: skip
             if id_row is not None:
                 out.id_map.append(id_row)
                 # as the upsert will store it: internal_id = COALESCE(new, old)
-                self._unsaved_rows[d.external_id] = id_row
+                unsaved_rows[d.external_id] = id_row
                 unsaved[d.external_id] = (
                     id_row.internal_id if id_row.internal_id is not None else d.internal_id,
                     id_row.payload_hash,
                     id_row.pending,
                 )
-            c = out.counts
-            c.processed += 1
-            if status == EntityStatus.FAILED:
-                c.failed += 1
-                c.errors += 1
+            if status is _FAILED or status == _FAILED:
+                failed += 1
                 out.failures.append((d.external_id, reason))
-            elif status == EntityStatus.SKIPPED:
-                c.skipped += 1
-            elif d.action == EntityAction.CREATE:
-                c.created += 1
+            elif status is _SKIPPED or status == _SKIPPED:
+                skipped += 1
+            elif d.action is _CREATE or d.action == _CREATE:
+                created += 1
             else:
-                c.updated += 1
+                updated += 1
+        c = out.counts
+        c.processed += len(decisions)
+        c.failed += failed
+        c.errors += failed
+        c.skipped += skipped
+        c.created += created
+        c.updated += updated
         return out
 
     def committed(self, batch: Batch) -> None:
@@ -210,12 +215,13 @@ class Pusher:
 
     def _settled(self, d: Decision) -> tuple[str, str, str | None, list, IdMapRow | None] | None:
         """The outcome of a decision that sends nothing (fail, skip, dry run); None otherwise."""
-        if d.action == EntityAction.FAIL:
-            return EntityStatus.FAILED, d.reason, None, [], None
-        if d.action == EntityAction.SKIP:
-            return EntityStatus.SKIPPED, d.reason, d.internal_id, [], None
+        action = d.action
+        if action is _FAIL:
+            return _FAILED, d.reason, None, [], None
+        if action is _SKIP:
+            return _SKIPPED, d.reason, d.internal_id, [], None
         if self.dry_run:
-            return EntityStatus.SUCCESS, "dry run: nothing was sent", d.internal_id, [], None
+            return _SUCCESS, _DRY_RUN, d.internal_id, [], None
         return None
 
     def _row(self, d: Decision, internal: str | None, h: str | None, pending: bool) -> IdMapRow:

@@ -3,6 +3,9 @@
 Order per field: read `from` (one path, or several for concat), apply the transforms, look the
 value up, fall back to `default`, then check `required`. A record with an empty required value
 or an unmapped lookup value without a default is skipped with a reason in words.
+
+Each field is compiled once per step into a plain closure (paths pre-split, transforms chained,
+lookup table and default bound), so mapping a record interprets no spec.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import FieldSpec, StreamConfig
-from .paths import get_path, set_path
-from .transforms import Transform, TransformError, chain
+from .paths import get_path, set_path, split_path
+from .transforms import TransformError, chain
 
 
 class Skip(Exception):
@@ -31,17 +34,6 @@ def empty(v: Any) -> bool:
 
 
 @dataclass(slots=True)
-class _Field:
-    dest: str
-    getter: Callable[[dict[str, Any]], Any]
-    source_name: str
-    transform: Transform | None
-    lookup: str | None
-    default: Any
-    required: bool
-
-
-@dataclass(slots=True)
 class MapResult:
     payload: dict[str, Any] | None = None
     skip_reason: str = ""
@@ -49,80 +41,152 @@ class MapResult:
     unmapped: list[tuple[str, str]] = field(default_factory=list)  # (lookup, source value)
 
 
-def _getter(spec: FieldSpec) -> tuple[Callable[[dict[str, Any]], Any], str]:
+# The one payload hash encoder (json.dumps with options builds a new JSONEncoder per call). Its
+# output is byte-identical to json.dumps(payload, sort_keys=True, separators=(",", ":"),
+# default=str): every stored hash depends on it.
+_HASH_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str).encode
+_blake2b = hashlib.blake2b
+
+
+def payload_hash(payload: dict[str, Any]) -> str:
+    return _blake2b(_HASH_JSON(payload).encode(), digest_size=16).hexdigest()
+
+
+_NO_TABLE: dict[str, str] = {}
+Getter = Callable[[Any], Any]
+# A compiled field: (record, payload being built, unmapped lookup values) -> None; raises Skip
+# or MappingFailed with the reason in words.
+FieldFn = Callable[[Any, dict[str, Any], list[tuple[str, str]]], None]
+
+
+def compile_get(path: str | None) -> Getter:
+    """get_path(rec, path) with the path split once; plain dicts take a fast path and anything
+    else (lists, other types, a missing key) falls back to get_path, so results are the same."""
+    parts = split_path(path) if path else ()
+    if not parts:
+        return lambda rec: rec
+    if len(parts) == 1:
+        (a,) = parts
+
+        def get1(rec: Any) -> Any:
+            if type(rec) is dict:
+                return rec.get(a)
+            return get_path(rec, path)
+
+        return get1
+    if len(parts) == 2:
+        a, b = parts
+
+        def get2(rec: Any) -> Any:
+            if type(rec) is dict:
+                v = rec.get(a)
+                if type(v) is dict:
+                    return v.get(b)
+            return get_path(rec, path)
+
+        return get2
+    return lambda rec: get_path(rec, path)
+
+
+def _getter(spec: FieldSpec) -> tuple[Getter, str]:
     src = spec.from_
     if src is None:
         const = spec.value
         return (lambda rec: const), "value"
     if isinstance(src, list):
-        paths = list(src)
-        return (lambda rec: [get_path(rec, p) for p in paths]), "+".join(paths)
-    return (lambda rec: get_path(rec, src)), src
+        getters = [compile_get(p) for p in src]
+        return (lambda rec: [g(rec) for g in getters]), "+".join(src)
+    return compile_get(src), src
 
 
-def payload_hash(payload: dict[str, Any]) -> str:
-    raw = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+def compile_field(dest: str, spec: FieldSpec, lookups: dict[str, dict[str, str]]) -> FieldFn:
+    get, source_name = _getter(spec)
+    transform = chain(spec.transforms)
+    lookup = spec.lookup
+    default = spec.default
+    required = spec.required
+    nested = "." in dest
+    failed = f"field {dest}: "
+    empty_required = f"required field {dest} is empty"
+
+    if transform is None and lookup is None and default is None and not required and not nested:
+
+        def plain(rec: Any, out: dict[str, Any], unmapped: list[tuple[str, str]]) -> None:
+            out[dest] = get(rec)
+
+        return plain
+    if lookup is None and default is None and not required and not nested:
+        assert transform is not None
+
+        def transformed(rec: Any, out: dict[str, Any], unmapped: list[tuple[str, str]]) -> None:
+            try:
+                out[dest] = transform(get(rec))
+            except TransformError as exc:
+                raise MappingFailed(failed + str(exc)) from None
+
+        return transformed
+
+    def general(rec: Any, out: dict[str, Any], unmapped: list[tuple[str, str]]) -> None:
+        v = get(rec)
+        if transform is not None:
+            try:
+                v = transform(v)
+            except TransformError as exc:
+                raise MappingFailed(failed + str(exc)) from None
+        if lookup is not None and not (v is None or v == "" or v == []):
+            key = str(v)
+            table = lookups.get(lookup, _NO_TABLE)  # read per record: tables may be edited
+            if key in table:
+                v = table[key]
+            else:
+                unmapped.append((lookup, key))
+                if default is None:
+                    raise Skip(f"{source_name} '{key}' has no mapping in lookup {lookup}")
+                v = None
+        if default is not None and (v is None or v == "" or v == []):
+            v = default
+        if required and (v is None or v == "" or v == []):
+            raise Skip(empty_required)
+        if nested:
+            set_path(out, dest, v)
+        else:
+            out[dest] = v
+
+    return general
 
 
 class Mapper:
     def __init__(self, stream: StreamConfig, lookups: dict[str, dict[str, str]]) -> None:
         self.stream = stream
         self.lookups = lookups
-        self.fields: list[_Field] = []
-        for dest, spec in stream.fields.items():
-            getter, source_name = _getter(spec)
-            self.fields.append(
-                _Field(
-                    dest=dest,
-                    getter=getter,
-                    source_name=source_name,
-                    transform=chain(spec.transforms),
-                    lookup=spec.lookup,
-                    default=spec.default,
-                    required=spec.required,
-                )
-            )
+        self._fields: tuple[FieldFn, ...] = tuple(
+            compile_field(dest, spec, lookups) for dest, spec in stream.fields.items()
+        )
+        self._key = compile_get(stream.key)
 
     def external_id(self, record: Any) -> str | None:
-        v = get_path(record, self.stream.key)
-        return None if empty(v) else str(v)
+        v = self._key(record)
+        if type(v) is str:
+            return v or None
+        return None if v is None or v == [] else str(v)
+
+    def map_record(self, record: dict[str, Any], unmapped: list[tuple[str, str]]) -> dict[str, Any]:
+        """The payload of one record; raises Skip or MappingFailed with the reason in words.
+        Lookup values with no mapping are appended to `unmapped` (also when a default applies)."""
+        fields = self._fields
+        if not fields:  # no mapping declared: push the record as it is
+            return dict(record)
+        out: dict[str, Any] = {}
+        for f in fields:
+            f(record, out, unmapped)
+        return out
 
     def map(self, record: dict[str, Any]) -> MapResult:
-        out: dict[str, Any] = {}
         res = MapResult()
-        if not self.fields:  # no mapping declared: push the record as it is
-            res.payload = dict(record)
-            return res
-        for f in self.fields:
-            v = f.getter(record)
-            if f.transform is not None:
-                try:
-                    v = f.transform(v)
-                except TransformError as exc:
-                    res.fail_reason = f"field {f.dest}: {exc}"
-                    return res
-            if f.lookup is not None and not empty(v):
-                table = self.lookups.get(f.lookup, {})
-                key = str(v)
-                if key in table:
-                    v = table[key]
-                else:
-                    res.unmapped.append((f.lookup, key))
-                    if f.default is None:
-                        res.skip_reason = (
-                            f"{f.source_name} '{key}' has no mapping in lookup {f.lookup}"
-                        )
-                        return res
-                    v = None
-            if empty(v) and f.default is not None:
-                v = f.default
-            if f.required and empty(v):
-                res.skip_reason = f"required field {f.dest} is empty"
-                return res
-            if "." in f.dest:
-                set_path(out, f.dest, v)
-            else:
-                out[f.dest] = v
-        res.payload = out
+        try:
+            res.payload = self.map_record(record, res.unmapped)
+        except MappingFailed as exc:
+            res.fail_reason = str(exc)
+        except Skip as exc:
+            res.skip_reason = str(exc)
         return res

@@ -24,6 +24,8 @@ class TransformError(ValueError):
 
 def _text(fn: Callable[[str], Any]) -> Transform:
     def apply(v: Any) -> Any:
+        if type(v) is str:  # the common case first
+            return fn(v)
         if v is None:
             return None
         if isinstance(v, list):
@@ -171,12 +173,8 @@ def _cast(opts: Any) -> Transform:
     return _SIMPLE[target]
 
 
-def _strip(s: str) -> str:
-    return s.strip()
-
-
 _SIMPLE: dict[str, Transform] = {
-    "trim": _text(_strip),
+    "trim": _text(str.strip),
     "lower": _text(str.lower),
     "upper": _text(str.upper),
     "title": _text(str.title),
