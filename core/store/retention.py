@@ -18,7 +18,9 @@ DAY = 86400
 
 # table, time column, extra condition (runs still going are never deleted), key, and the calls
 # that go with each deleted row (api_calls has no time index; its rows are reached through the
-# indexed entity and instance links, and unlinked calls through an id-bounded scan).
+# indexed entity and instance links, and unlinked calls through an id-bounded scan; entities
+# have none either: an id-bounded scan, its bound also covering runs that started before the
+# cutoff, see _entity_run_bound).
 _TABLES = (
     ("payloads", "created_at", "", "call_id", None),
     ("entities", "created_at", "", "id", "entity_id"),
@@ -28,7 +30,7 @@ _TABLES = (
     ("steps", "started_at", " AND status != 'running'", "id", None),
     ("runs", "started_at", " AND status NOT IN ('running', 'queued')", "id", None),
 )
-_BOUNDED = {"api_calls"}
+_BOUNDED = {"api_calls", "entities"}
 
 
 @dataclass
@@ -68,6 +70,23 @@ class Retention:
             else:
                 hi = mid - 1
         return best
+
+    async def _entity_run_bound(self, cutoff: float) -> int:
+        """The newest entity of any run started before `cutoff`.
+
+        An entity is never older than its run, so every entity older than the cutoff belongs to
+        such a run: this bounds the rows the id-ordered binary search can miss (a run still
+        writing, or stuck, after newer runs' rows). Through indexed links only (runs_started,
+        steps_run, the max of entities_step per step), so entities need no time index (it cost
+        the engine's inserts a sixth B-tree).
+        """
+        async with self.wconn.execute(
+            "SELECT MAX((SELECT MAX(id) FROM entities WHERE step_id = st.id)) FROM steps st "
+            "WHERE st.run_id IN (SELECT id FROM runs WHERE started_at < ?)",
+            (cutoff,),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0] or 0)
 
     async def _chunked(
         self, sql_ids: str, params: list, apply: str, key: str = "id", also: str | None = None
@@ -111,7 +130,10 @@ class Retention:
             params: list = [report.cutoff]
             if table in _BOUNDED:
                 extra = f" AND {key} <= ?{extra}"
-                params.append(await self._id_bound(table, col, key, report.cutoff))
+                bound = await self._id_bound(table, col, key, report.cutoff)
+                if table == "entities":
+                    bound = max(bound, await self._entity_run_bound(report.cutoff))
+                params.append(bound)
             deleted, calls = await self._chunked(
                 f"SELECT {key} FROM {table} WHERE {col} < ?{extra}",
                 params,

@@ -212,7 +212,6 @@ CREATE TRIGGER log_fts_del AFTER DELETE ON log_events BEGIN
 END;
 ALTER TABLE payloads ADD COLUMN compressed INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX payloads_created ON payloads(created_at);
-CREATE INDEX entities_created ON entities(created_at);
 CREATE INDEX entities_step_action ON entities(step_id, action, id);
 CREATE INDEX logs_service ON log_events(service_id, id) WHERE service_id IS NOT NULL;
 CREATE INDEX logs_kind ON log_events(kind, id);
