@@ -135,11 +135,16 @@ async def compare_pull(
         await bare_pull(crm_url, 5, per_page)  # warm up
         # Alternate the two, so a busy machine slows both alike; best of rounds each.
         bare, eng = [], []
+        cpu_bare, cpu_eng = [], []  # CPU of this process (all threads): steadier than wall time
         for i in range(rounds):
+            c = time.process_time()
             bare.append(await bare_pull(crm_url, pages, per_page))
+            cpu_bare.append(time.process_time() - c)
+            c = time.process_time()
             eng.append(
                 await engine(crm_url, erp_url, per_page, False, tmp, f"pull{latency_ms}-{i}")
             )
+            cpu_eng.append(time.process_time() - c)
         bare_t, bare_n = min(bare)
         eng_t, r = min(eng, key=lambda x: x[0])
         assert r.pulled == bare_n == records, (r.pulled, bare_n)
@@ -152,6 +157,10 @@ async def compare_pull(
         print(f"  engine (recorded):      {r.pulled / eng_t:10.0f} records/s")
         print(
             f"  engine / bare:          {bare_t / eng_t * 100:9.1f} % (medians: {med * 100:.1f} %)"
+        )
+        print(
+            f"  client CPU per record:  {min(cpu_bare) / bare_n * 1e6:9.1f} us bare, "
+            f"{min(cpu_eng) / r.pulled * 1e6:.1f} us engine (best of {rounds})"
         )
         return bare_n / bare_t, r.pulled / eng_t
     finally:
