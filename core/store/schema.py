@@ -9,7 +9,7 @@ from __future__ import annotations
 
 V1 = """
 CREATE TABLE connectors (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     name TEXT NOT NULL UNIQUE,
     preset TEXT,
     base_url TEXT NOT NULL DEFAULT '',
@@ -20,7 +20,9 @@ CREATE TABLE connectors (
     config_json TEXT NOT NULL DEFAULT '{}'
 );
 CREATE TABLE services (
-    id INTEGER PRIMARY KEY,
+    -- AUTOINCREMENT: a deleted service's id is never reused, so a new service never
+    -- inherits the runs and logs of an old one.
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     name TEXT NOT NULL UNIQUE,
     source_id INTEGER NOT NULL REFERENCES connectors(id),
     destination_id INTEGER NOT NULL REFERENCES connectors(id),
