@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable, Iterable
 from functools import partial
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -14,6 +15,7 @@ from core.console_api import ConsoleAPI
 from core.errors import UserError
 
 from .screens.connectors import ConnectorsScreen
+from .screens.export_prompt import ExportPrompt
 from .screens.help import HelpScreen
 from .screens.logs import LogsScreen
 from .screens.mappings import MappingsScreen
@@ -80,6 +82,14 @@ class SyncdeckApp(App[int]):
         for name, factory in SCREENS_REGISTRY.items():
             self.install_screen(factory(self), name)
         await self.push_screen("logs")
+
+    async def on_key(self, event: events.Key) -> None:
+        """Runs before the app's bindings: keys typed right after `e` went to the screen below
+        the export prompt (or to the prompt before it mounted); the prompt takes them."""
+        screen = self.screen
+        if isinstance(screen, ExportPrompt) and await screen.type_ahead(event):
+            event.prevent_default()
+            event.stop()
 
     async def on_unmount(self) -> None:
         if self.api is not None:

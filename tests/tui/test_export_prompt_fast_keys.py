@@ -1,0 +1,42 @@
+"""The export prompt takes keys typed right after `e` with no pause (a paste, a fast typist,
+a slow link delivering a burst): nothing is lost, nothing crashes, the CSV is written."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from textual import events
+from tui_helpers import logs_screen, make_app, settle
+
+from tui.screens.export_prompt import ExportPrompt
+
+
+def burst(app, keys: list[str]) -> None:  # noqa: ANN001 - SyncdeckApp
+    """Queue every key at once, as a terminal delivers a burst (Pilot.press waits between keys).
+    A key is a name ("enter", "ctrl+u") or one character ("/", "a")."""
+    names = {"/": "slash", ".": "full_stop", "-": "minus", "?": "question_mark"}
+    for key in keys:
+        if len(key) == 1:
+            event = events.Key(names.get(key, key), key)
+        else:
+            event = events.Key(key, None)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+async def test_keys_typed_right_after_e_reach_the_prompt(demo_db: str, tmp_path: Path) -> None:
+    app = make_app(demo_db)
+    target = tmp_path / "Sq-Lq?.csv"  # S, L, q and ? are app keys elsewhere
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        logs_screen(app)
+        # The path replaces the selected default; all of it queued with `e`, then enter.
+        burst(app, ["e", *str(target), "enter"])
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportPrompt)
+        with target.open() as handle:
+            rows = list(csv.DictReader(handle))
+        assert len(rows) == 45 and rows[0]["title"] == "Subscription skipped"
+        notices = [n.message for n in app._notifications]
+        assert f"Exported 45 rows to {target}" in notices
