@@ -5,13 +5,15 @@ Plain data only. Secrets are `env:NAME` references, never values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from .configs import CONNECTOR_CONFIGS, lookups_of, stream_config
 
 
 @dataclass(frozen=True)
 class ConnectorSpec:
     name: str
-    preset: str
+    preset: str | None  # None: a generic REST connector (no preset)
     base_url: str
     status: str
     status_detail: str
@@ -65,7 +67,8 @@ class ServiceSpec:
     capture_payloads: bool = False
     stopped_days_ago: float = 0.0  # a disabled service's last run
     run_failures: tuple[str, ...] = ("http_500",)  # run-level failure keys
-    config: dict = field(default_factory=dict)
+    reseller_id: str = ""  # named in the companies stream's "sync started" log
+    config: dict = field(default_factory=dict)  # the ServiceConfig dict, set by _service
 
 
 _UA = "syncdeck/0.1"
@@ -77,102 +80,55 @@ def _hdr(**extra: str) -> dict[str, str]:
 
 CONNECTORS: tuple[ConnectorSpec, ...] = (
     ConnectorSpec(
-        "connectwise", "connectwise_manage",
+        "connectwise", "connectwise",
         "https://api-na.myconnectwise.net/v4_6_release/apis/3.0", "connected", "",
-        {
-            "preset": "connectwise_manage",
-            "base_url": "https://api-na.myconnectwise.net/v4_6_release/apis/3.0",
-            "auth": {"type": "basic", "username": "env:CW_COMPANY_PUBLIC_KEY",
-                     "password": "env:CW_PRIVATE_KEY"},
-            "headers": {"clientId": "env:CW_CLIENT_ID"},
-            "company_id": "acmemsp",
-            "rate_limit": {"requests_per_minute": 60},
-        },
+        CONNECTOR_CONFIGS["connectwise"],
         _hdr(Authorization="***", clientId="***"), "X-RateLimit-Remaining", 60,
     ),
     ConnectorSpec(
         "autotask", "autotask",
         "https://webservices5.autotask.net/ATServicesRest/V1.0", "error",
         "401 Unauthorized: check the API user's User Name, Secret and ApiIntegrationCode.",
-        {
-            "preset": "autotask",
-            "base_url": "https://webservices5.autotask.net/ATServicesRest/V1.0",
-            "auth": {"type": "headers", "headers": {
-                "UserName": "env:AUTOTASK_USERNAME", "Secret": "env:AUTOTASK_SECRET",
-                "ApiIntegrationCode": "env:AUTOTASK_INTEGRATION_CODE"}},
-            "rate_limit": {"requests_per_hour": 10000},
-        },
+        CONNECTOR_CONFIGS["autotask"],
         _hdr(UserName="***", Secret="***", ApiIntegrationCode="***"),
         "X-Autotask-Threshold-Remaining", 10000,
     ),
     ConnectorSpec(
         "hubspot", "hubspot",
         "https://api.hubapi.com", "connected", "",
-        {
-            "preset": "hubspot",
-            "base_url": "https://api.hubapi.com",
-            "auth": {"type": "bearer", "token": "env:HUBSPOT_PRIVATE_APP_TOKEN"},
-            "rate_limit": {"requests_per_10s": 100},
-        },
+        CONNECTOR_CONFIGS["hubspot"],
         _hdr(Authorization="***"), "X-HubSpot-RateLimit-Remaining", 100,
     ),
     ConnectorSpec(
         "shopify", "shopify",
         "https://acme-outdoor.myshopify.com/admin/api/2024-07", "connected", "",
-        {
-            "preset": "shopify",
-            "base_url": "https://acme-outdoor.myshopify.com/admin/api/2024-07",
-            "auth": {"type": "api_key", "in": "header", "name": "X-Shopify-Access-Token",
-                     "value": "env:SHOPIFY_ACCESS_TOKEN"},
-            "rate_limit": {"bucket": 40, "leak_per_second": 2},
-        },
+        CONNECTOR_CONFIGS["shopify"],
         _hdr(**{"X-Shopify-Access-Token": "***"}), "X-Shopify-Shop-Api-Call-Limit", 40,
     ),
     ConnectorSpec(
-        "xero", "xero",
+        "xero", None,
         "https://api.xero.com/api.xro/2.0", "connected", "",
-        {
-            "preset": "xero",
-            "base_url": "https://api.xero.com/api.xro/2.0",
-            "auth": {"type": "oauth2_refresh", "token_url": "https://identity.xero.com/connect/token",
-                     "client_id": "env:XERO_CLIENT_ID", "client_secret": "env:XERO_CLIENT_SECRET",
-                     "refresh_token": "env:XERO_REFRESH_TOKEN"},
-            "headers": {"xero-tenant-id": "3f6c1a9e-5b2d-4e8f-9a7c-1d2e3f4a5b6c"},
-            "rate_limit": {"requests_per_minute": 60, "requests_per_day": 5000},
-        },
+        CONNECTOR_CONFIGS["xero"],
         _hdr(Authorization="***", **{"xero-tenant-id": "3f6c1a9e-5b2d-4e8f-9a7c-1d2e3f4a5b6c"}),
         "X-MinLimit-Remaining", 60,
     ),
     ConnectorSpec(
         "chargebee", "chargebee",
         "https://acme-msp.chargebee.com/api/v2", "connected", "",
-        {
-            "preset": "chargebee",
-            "base_url": "https://acme-msp.chargebee.com/api/v2",
-            "auth": {"type": "basic", "username": "env:CHARGEBEE_API_KEY", "password": ""},
-            "rate_limit": {"requests_per_minute": 150},
-        },
+        CONNECTOR_CONFIGS["chargebee"],
         _hdr(Authorization="***"), "X-RateLimit-Remaining", 150,
     ),
     ConnectorSpec(
-        "quickbooks", "quickbooks",
+        "quickbooks", None,
         "https://quickbooks.api.intuit.com/v3/company/9130351234567890", "disconnected",
         "Disconnected by an admin; its services are disabled.",
-        {
-            "preset": "quickbooks",
-            "base_url": "https://quickbooks.api.intuit.com/v3/company/9130351234567890",
-            "auth": {"type": "oauth2_refresh",
-                     "token_url": "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer",
-                     "client_id": "env:QBO_CLIENT_ID", "client_secret": "env:QBO_CLIENT_SECRET",
-                     "refresh_token": "env:QBO_REFRESH_TOKEN"},
-            "rate_limit": {"requests_per_minute": 500},
-        },
+        CONNECTOR_CONFIGS["quickbooks"],
         _hdr(Authorization="***"), "intuit_tid", 500,
     ),
     ConnectorSpec(
         "json-server", "json_server",
         "http://127.0.0.1:3000", "untested", "",
-        {"preset": "json_server", "base_url": "http://127.0.0.1:3000", "auth": {"type": "none"}},
+        CONNECTOR_CONFIGS["json-server"],
         _hdr(), "", 0,
     ),
 )  # fmt: skip
@@ -249,24 +205,24 @@ QB_INVOICES = StreamSpec(
 )  # fmt: skip
 
 
-def _svc_config(source: str, dest: str, streams: tuple[StreamSpec, ...], **extra: object) -> dict:
+def _svc_config(spec: ServiceSpec) -> dict:
+    """The service as a TOML file declares it (core/config.py's ServiceConfig)."""
     return {
-        "source": source,
-        "destination": dest,
-        "streams": [
-            {"name": s.name, "path": s.pull.path, "paginator": s.pull.style,
-             "page_size": s.pull.page_size, "destination_path": s.push_path, "key": "id"}
-            for s in streams
-        ],
-        **extra,
-    }  # fmt: skip
+        "source": spec.source,
+        "destination": spec.destination,
+        "schedule": spec.schedule,
+        "enabled": spec.enabled,
+        "capture_payloads": spec.capture_payloads,
+        "streams": [stream_config(spec.name, s.name, s.pull.path) for s in spec.streams],
+        "lookups": lookups_of(spec.name),
+    }
 
 
 def _service(
     name: str, source: str, dest: str, streams: tuple[StreamSpec, ...], **kw
 ) -> ServiceSpec:
-    cfg = _svc_config(source, dest, streams, **kw.pop("extra", {}))
-    return ServiceSpec(name, source, dest, streams, config=cfg, **kw)
+    spec = ServiceSpec(name, source, dest, streams, **kw)
+    return replace(spec, config=_svc_config(spec))
 
 
 SERVICES: tuple[ServiceSpec, ...] = (
@@ -275,36 +231,31 @@ SERVICES: tuple[ServiceSpec, ...] = (
         schedule="0 */2 * * *",
         cadences=(Cadence("full", 24, 2.0, "full"), Cadence("update", 2, 0.25)),
         capture_payloads=True, run_failures=("http_401", "http_500", "timeout"),
-        extra={"filters": {"lifecyclestage": ["customer", "opportunity"]},
-               "lookups": ["lifecycle_stage"], "reseller_id": "R-20417"},
+        reseller_id="R-20417",
     ),
     _service(
         "chargebee-to-connectwise", "chargebee", "connectwise", (CB_AGREEMENTS, CB_INVOICE_LINES),
         schedule="30 */4 * * *",
         cadences=(Cadence("full", 24, 6.0, "full"), Cadence("update", 4, 0.5)),
         capture_payloads=True, run_failures=("http_401", "http_500"),
-        extra={"lookups": ["plans", "customers"]},
     ),
     _service(
         "shopify-to-autotask", "shopify", "autotask", (SH_PRODUCTS,),
         schedule="0 3 * * *",
         cadences=(Cadence("full", 24, 3.0, "full"), Cadence("update", 6, 1.0)),
         run_failures=("http_401", "http_403", "http_429"),
-        extra={"filters": {"period_months": 6}},
     ),
     _service(
         "autotask-orders-to-shopify", "autotask", "shopify", (AT_ORDERS,),
         schedule="*/30 * * * *",
         cadences=(Cadence("background", 1, 0.1),),
         run_failures=("http_401", "http_403", "timeout"),
-        extra={"filters": {"status": "Approved"}},
     ),
     _service(
         "shopify-to-xero", "shopify", "xero", (SH_CUSTOMERS, SH_INVOICES, SH_INVOICE_LINES),
         schedule="0 */3 * * *",
         cadences=(Cadence("full", 24, 1.0, "full"), Cadence("update", 3, 0.75)),
         capture_payloads=True, run_failures=("oauth_expired", "http_429", "http_500"),
-        extra={"lookups": ["tax_rates", "customers"]},
     ),
     _service(
         "shopify-to-quickbooks", "shopify", "quickbooks", (QB_CUSTOMERS, QB_INVOICES),
@@ -313,48 +264,6 @@ SERVICES: tuple[ServiceSpec, ...] = (
         enabled=False, stopped_days_ago=12.0, run_failures=("oauth_expired", "http_500"),
     ),
 )  # fmt: skip
-
-# value-mapping tables: service -> lookup -> (source value, destination value, status)
-VALUE_MAPPINGS: dict[str, dict[str, list[tuple[str, str | None, str]]]] = {
-    "chargebee-to-connectwise": {
-        "plans": [
-            ("bronze", None, "unmapped"),
-            ("silver", "Managed Services - Silver", "mapped"),
-            ("gold", "Managed Services - Gold", "mapped"),
-            ("platinum-annual", None, "response_error"),
-            ("m365-business-basic", "Microsoft 365 Business Basic", "mapped"),
-            ("m365-business-premium", "Microsoft 365 Business Premium", "mapped"),
-            ("backup-50gb", None, "unmapped"),
-        ],
-        "customers": [
-            ("Northwind Traders", None, "unmapped"),
-            ("Contoso Ltd", "Contoso Ltd (CW 19342)", "mapped"),
-            ("Fabrikam Inc", "Fabrikam, Inc. (CW 20117)", "mapped"),
-            ("Tailspin Toys", None, "response_error"),
-            ("Adventure Works", "Adventure Works Cycles (CW 18004)", "mapped"),
-        ],
-    },
-    "hubspot-to-connectwise": {
-        "lifecycle_stage": [
-            ("customer", "Customer", "mapped"),
-            ("opportunity", "Prospect", "mapped"),
-            ("evangelist", None, "unmapped"),
-            ("other", None, "unmapped"),
-        ],
-    },
-    "shopify-to-xero": {
-        "tax_rates": [
-            ("GB VAT 20%", "OUTPUT2", "mapped"),
-            ("GB VAT 5%", "RROUTPUT", "mapped"),
-            ("Zero rated", "ZERORATEDOUTPUT", "mapped"),
-            ("EU OSS 21%", None, "unmapped"),
-        ],
-        "customers": [
-            ("wholesale@northwind.example", None, "unmapped"),
-            ("accounts@contoso.example", "Contoso Ltd", "mapped"),
-        ],
-    },
-}
 
 EXTERNAL_4711 = "4711"
 INTERNAL_4711 = "19342"

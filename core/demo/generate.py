@@ -235,7 +235,7 @@ class Generator:
         push = self.pushes[(svc.name, stream.name)]
         capture = svc.capture_payloads
         label = stream.label
-        reseller = svc.config.get("reseller_id", "") if stream.name == "companies" else ""
+        reseller = svc.reseller_id if stream.name == "companies" else ""
         title, details = started(label, stream.unit, len(idxs), str(reseller), 6)
         self.log(t, "INFO", "milestone", title, details, dst, svc.name, run_id, step_id)
         size = stream.pull.page_size

@@ -13,8 +13,10 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 
+from ..config import SyncConfig, config_from_dict, connector_dict, service_dict
 from ..store import Store
-from .catalogue import CONNECTORS, SERVICES, VALUE_MAPPINGS, Cadence, ServiceSpec
+from .catalogue import CONNECTORS, SERVICES, Cadence, ServiceSpec
+from .configs import VALUE_MAPPINGS
 from .generate import Generator, RunResult, Sink
 from .wordings import CONNECTOR_EVENTS, COOLDOWN
 
@@ -69,11 +71,25 @@ async def _flush(store: Store, sink: Sink) -> None:
                 await conn.executemany(_SQL[name], rows)
 
 
+def demo_config() -> SyncConfig:
+    """The demo's connectors and services validated as a TOML import would be (a broken demo
+    fails here, before anything is written)."""
+    return config_from_dict(
+        {
+            "connectors": {c.name: c.config for c in CONNECTORS},
+            "services": {s.name: s.config for s in SERVICES},
+        },
+        "the demo catalogue",
+    )
+
+
 async def _setup(store: Store, now: float) -> tuple[dict[str, int], dict[str, int]]:
+    cfg = demo_config()
     connector_ids: dict[str, int] = {}
     for c in CONNECTORS:
+        stored = connector_dict(cfg.connectors[c.name])
         cid = await store.upsert_connector(c.name, base_url=c.base_url, preset=c.preset,
-                                           config=c.config)  # fmt: skip
+                                           config=stored)  # fmt: skip
         tested = (
             None if c.status == "untested" else now - (5 * HOUR if c.status == "error" else DAY)
         )
@@ -84,7 +100,7 @@ async def _setup(store: Store, now: float) -> tuple[dict[str, int], dict[str, in
         service_ids[s.name] = await store.upsert_service(
             s.name, source_id=connector_ids[s.source], destination_id=connector_ids[s.destination],
             schedule=s.schedule, enabled=s.enabled, capture_payloads=s.capture_payloads,
-            config=s.config,
+            config=service_dict(cfg.services[s.name]),
         )  # fmt: skip
     for svc, lookups in VALUE_MAPPINGS.items():
         for lookup, pairs in lookups.items():

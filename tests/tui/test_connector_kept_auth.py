@@ -1,5 +1,6 @@
-"""Editing a connector whose auth the form does not know (the demo's Autotask: several static
-headers) shows that auth read-only ("edit in the TOML"), keeps it, and saves the other fields."""
+"""Editing a connector whose auth the form does not know (an Autotask stored by an older
+syncdeck with several static headers) shows that auth read-only ("edit in the TOML"), keeps it,
+and saves the other fields."""
 
 from __future__ import annotations
 
@@ -8,13 +9,20 @@ from pathlib import Path
 import pytest
 from admin_tui_helpers import app_on, build_admin_store, isolated_config, notes, settle  # noqa: F401
 
-from core.demo.catalogue import CONNECTORS
 from core.store import open_store
 from tui.screens.connector_form import ConnectorForm
 from tui.screens.connectors import ConnectorsScreen
 from tui.widgets.form_field import FormField
 
-AUTOTASK = next(c for c in CONNECTORS if c.name == "autotask").config
+# The demo's Autotask once was this; the demo now uses the autotask preset's credentials.
+AUTOTASK = {
+    "preset": "autotask",
+    "base_url": "https://webservices5.autotask.net/ATServicesRest/V1.0",
+    "auth": {"type": "headers", "headers": {
+        "UserName": "env:AUTOTASK_USERNAME", "Secret": "env:AUTOTASK_SECRET",
+        "ApiIntegrationCode": "env:AUTOTASK_INTEGRATION_CODE"}},
+    "rate_limit": {"requests_per_hour": 10000},
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
