@@ -40,3 +40,14 @@ async def test_keys_typed_right_after_e_reach_the_prompt(demo_db: str, tmp_path:
         assert len(rows) == 45 and rows[0]["title"] == "Subscription skipped"
         notices = [n.message for n in app._notifications]
         assert f"Exported 45 rows to {target}" in notices
+
+
+async def test_e_right_after_q_quits_cleanly(demo_db: str) -> None:
+    """`q` then `e` in one burst: the prompt is pushed while the app is closing; it must not
+    crash looking for its Input (NoMatches) — the console quits with status 0."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        burst(app, ["q", "e", "x"])
+        await pilot.pause()
+    assert app.return_code == 0

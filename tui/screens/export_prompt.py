@@ -31,7 +31,10 @@ class ExportPrompt(ModalScreen[str | None]):
             yield Label("enter: export · escape: cancel", classes="hint", markup=False)
 
     async def on_mount(self) -> None:
-        field = self.query_one("#export-path", Input)
+        found = self.query("#export-path").results(Input)
+        field = next(found, None)
+        if field is None:  # pushed while the app closes (`q` then `e`): nothing was composed
+            return
         self.set_focus(field)  # now, not on the next idle: the early keys below need it
         field.select_all()  # typing replaces the default, as when focused by hand
         self._field = field
