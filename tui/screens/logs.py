@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Input
 
 from core.console_api import ConsoleAPI
 from core.errors import UserError
@@ -21,6 +21,7 @@ from ..views.base import KINDS, LEVELS, PAGE_SIZES, RANGES, Filters, Level, Quer
 from ..views.registry import VIEWS
 from ..widgets.breadcrumb import Breadcrumb
 from ..widgets.detail_pane import DetailPane
+from ..widgets.key_footer import KeyFooter
 from ..widgets.mode_badge import ModeBadge
 from ..widgets.paged_table import PagedTable
 from ..widgets.refresh_indicator import RefreshIndicator
@@ -49,21 +50,23 @@ class LogsScreen(LiveLoader, Screen):
     """The screen on-call engineers live in. Opens on the log grid; `v` switches to Runs."""
 
     BINDINGS = [
+        # The footer shows ? Help and q Quit first (KeyFooter), then these in this order: at 80
+        # columns it ends after Export; the filter keys are on the filters line.
         Binding("escape", "back", "Back", id="logs.back"),
         Binding("enter", "drill", "Drill in", show=False, id="logs.drill"),
         Binding("slash", "search", "Search", id="logs.search"),
-        Binding("v", "toggle_root", "Log/Runs", id="logs.toggle_root"),
+        Binding("p", "pause", "Pause", id="logs.pause"),
+        Binding("e", "export", "Export", id="logs.export"),
+        Binding("r", "refresh_now", "Refresh", id="logs.refresh"),
+        Binding("y", "copy", "Copy", id="logs.copy"),
         Binding("n,right_square_bracket", "next_page", "Next page", id="logs.next_page"),
         Binding("b,left_square_bracket", "prev_page", "Prev page", id="logs.prev_page"),
+        Binding("v", "toggle_root", "Log/Runs", id="logs.toggle_root"),
         Binding("z", "page_size", "Page size", show=False, id="logs.page_size"),
         Binding("l", "cycle_level", "Level", id="logs.level"),
         Binding("c", "cycle_connector", "Connector", show=False, id="logs.connector"),
         Binding("m", "cycle_kind", "Kind", show=False, id="logs.kind"),
         Binding("t", "cycle_range", "Range", show=False, id="logs.range"),
-        Binding("p", "pause", "Pause", id="logs.pause"),
-        Binding("r", "refresh_now", "Refresh", id="logs.refresh"),
-        Binding("e", "export", "Export", id="logs.export"),
-        Binding("y", "copy", "Copy", id="logs.copy"),
         Binding("d", "toggle_detail", "Detail pane", show=False, id="logs.detail"),
         *_crumb_bindings(),
     ]
@@ -102,7 +105,7 @@ class LogsScreen(LiveLoader, Screen):
         yield DetailPane(id="detail")
         yield Input(placeholder="search…", id="search")
         yield StatusLine(id="pager")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
