@@ -73,7 +73,7 @@ async def test_running_run_updates_in_place_and_idle_tick_does_nothing(demo_db: 
         await screen._refresh(False)
         await settle(pilot)
         assert screen.loads == loads + 1
-        assert screen.table.get_row("6")[9].plain == "115/104"
+        assert screen.table.get_cell("6", "pp").plain == "115/104"  # patched in place
         assert screen.table.cursor_key == "5" and screen.table.keys[0] == "6"
         assert not screen.table.new_keys
 

@@ -112,7 +112,7 @@ class View(Protocol):
     title: str
     newest_first: bool
     row_height: int
-    columns: list[tuple[str, str, int | None]]
+    columns: list[Any]  # Col (tui.widgets.paged_table): priority, minimum, preferred width
 
     async def fetch(self, q: Query, **paging: Any) -> Window[Any]: ...
     def cells(self, item: Any, now: float) -> list[Text]: ...

@@ -10,6 +10,7 @@ from core.models import ApiCall, Entity, StepInstance
 from core.text import clean
 from core.timeutil import local_minute
 
+from ..widgets.paged_table import Col
 from .base import Level, Query, Window, n, t
 from .detail import Detail
 from .status import http_cell, status_cell
@@ -26,9 +27,10 @@ class InstancesView:
     newest_first = False
     row_height = 1
     columns = [
-        ("page", "Page", 5), ("method", "Method", 6), ("url", "URL", 44), ("records", "Records", 7),
-        ("retries", "Retries", 7), ("headroom", "Headroom", 8), ("status", "Status", 6),
-        ("ms", "ms", 6),
+        Col("page", "Page", 5, 0, min=4), Col("method", "Method", 6, 6),
+        Col("url", "URL", None, 5, min=20), Col("records", "Records", 7, 1),
+        Col("retries", "Retries", 7, 3), Col("headroom", "Headroom", 8, 4),
+        Col("status", "Status", 6, 2), Col("ms", "ms", 6, 7),
     ]  # fmt: skip
 
     async def fetch(self, q: Query, **paging: Any) -> Window[StepInstance]:
@@ -76,8 +78,10 @@ class EntitiesView:
     newest_first = False
     row_height = 1
     columns = [
-        ("external", "External id", 18), ("internal", "Internal id", 14), ("action", "Action", 8),
-        ("status", "Status", 10), ("reason", "Reason or error", None),
+        Col("external", "External id", 18, 0, min=14),
+        Col("internal", "Internal id", 14, 4, min=10),
+        Col("action", "Action", 6, 1), Col("status", "Status", 9, 2),
+        Col("reason", "Reason or error", None, 3, min=16),
     ]  # fmt: skip
 
     async def fetch(self, q: Query, **paging: Any) -> Window[Entity]:
@@ -125,8 +129,9 @@ class CallsView:
     newest_first = False
     row_height = 1
     columns = [
-        ("method", "Method", 6), ("url", "URL", 44), ("status", "Status", 6), ("ms", "ms", 6),
-        ("attempt", "Try", 3), ("params", "Params", None),
+        Col("method", "Method", 6, 0), Col("url", "URL", None, 3, min=20),
+        Col("status", "Status", 6, 1), Col("ms", "ms", 6, 2), Col("attempt", "Try", 3, 4),
+        Col("params", "Params", None, 5, min=12),
     ]  # fmt: skip
 
     async def fetch(self, q: Query, **paging: Any) -> Window[ApiCall]:

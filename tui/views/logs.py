@@ -11,6 +11,7 @@ from core.text import clean
 from core.timeutil import local_minute
 
 from ..widgets.level_badge import level_badge
+from ..widgets.paged_table import Col
 from .base import Level, Query, Window
 from .detail import Detail
 
@@ -20,7 +21,11 @@ class LogsView:
     title = "Log"
     newest_first = True
     row_height = 2
-    columns = [("level", "Level", 9), ("ts", "Timestamp", 16), ("summary", "Summary", None)]
+    columns = [
+        Col("level", "Level", 9, 0),
+        Col("ts", "Timestamp", 16, 1),
+        Col("summary", "Summary", None, 2, min=20),
+    ]
 
     def params(self, q: Query) -> dict[str, Any]:
         f = q.filters

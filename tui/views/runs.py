@@ -10,6 +10,7 @@ from core.models import Run, Step
 from core.text import clean
 from core.timeutil import duration, local_minute
 
+from ..widgets.paged_table import Col
 from .base import Level, Query, Window, n, t
 from .detail import Detail
 from .status import status_cell
@@ -26,11 +27,14 @@ class RunsView:
     title = "Runs"
     newest_first = True
     row_height = 1
-    columns = [
-        ("status", "Status", 13), ("id", "Run", 6), ("service", "Service", 14),
-        ("connector", "Source → Destination", 24), ("type", "Type", 10),
-        ("trigger", "Trigger", 8), ("started", "Started", 16), ("duration", "Duration", 9),
-        ("pp", "Pulled/Pushed", 13), ("cusf", "C/U/S/F", 15), ("errors", "Errors", 6),
+    columns = [  # shown by priority as the width allows; the detail pane has every field
+        Col("status", "Status", 13, 0, min=11), Col("id", "Run", 6, 1),
+        Col("service", "Service", None, 2, min=18),
+        Col("connector", "Source → Destination", None, 10, min=20),
+        Col("type", "Type", 10, 8), Col("trigger", "Trigger", 8, 9),
+        Col("started", "Started", 16, 5, min=11, keep_end=True), Col("duration", "Duration", 8, 6),
+        Col("pp", "Pull/Push", 13, 7, min=9), Col("cusf", "C/U/S/F", 13, 3, min=9),
+        Col("errors", "Errors", 6, 4),
     ]  # fmt: skip
 
     async def fetch(self, q: Query, **paging: Any) -> Window[Run]:
@@ -43,7 +47,7 @@ class RunsView:
 
     def cells(self, r: Run, now: float) -> list[Text]:
         return [
-            status_cell(r.status), t(f"#{r.id}"), t(r.service, 30),
+            status_cell(r.status), t(f"#{r.id}"), t(r.service, 80),
             t(f"{r.source} → {r.destination}", 40), t(r.sync_type.value), t(r.trigger.value),
             Text(local_minute(r.started_at)), Text(run_duration(r, now), justify="right"),
             Text(f"{r.pulled:,}/{r.pushed:,}", justify="right"),
@@ -90,9 +94,11 @@ class StepsView:
     newest_first = False
     row_height = 1
     columns = [
-        ("status", "Status", 13), ("stream", "Stream", 20), ("processed", "Processed", 9),
-        ("created", "Created", 7), ("updated", "Updated", 7), ("skipped", "Skipped", 7),
-        ("failed", "Failed", 6), ("rate", "Rate limited", 12), ("started", "Started", 16),
+        Col("status", "Status", 13, 0, min=11), Col("stream", "Stream", None, 1, min=14),
+        Col("processed", "Processed", 9, 3), Col("created", "Created", 7, 4),
+        Col("updated", "Updated", 7, 5), Col("skipped", "Skipped", 7, 6),
+        Col("failed", "Failed", 6, 2), Col("rate", "Rate limit", 10, 7),
+        Col("started", "Started", 16, 8, min=11, keep_end=True),
     ]  # fmt: skip
 
     async def fetch(self, q: Query, **paging: Any) -> Window[Step]:

@@ -2,23 +2,91 @@
 
 Dolphie's pattern: compare first, `update_cell` only where a value changed, remove stale rows, add
 new ones, all inside one `batch_update`; new rows are marked in the first column.
+
+Columns declared as `Col` (a priority, a minimum and a preferred width, or flex) are laid out to
+the table's width: the most important ones that fit are shown, in their declared order; the rest
+stay in the detail pane and the CSV export. The layout changes on resize only, never on a refresh.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Self
+from typing import NamedTuple, Self
 
 from rich.segment import Segment
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import DataTable
 
 MARK = "_mark"
-Column = tuple[str, str, int | None]  # key, label, width
+Column = tuple  # a Col, or (key, label, width) shown as given (width None: as wide as its cells)
 RowData = tuple[str, Sequence[Text]]  # row key, cells (without the mark column)
+Shown = tuple[int, str, str, int | None, bool]  # index in the row, key, label, width, keep_end
+
+
+class Col(NamedTuple):
+    """A column that gives way on a narrow terminal."""
+
+    key: str
+    label: str
+    width: int | None  # preferred width; None: flex, takes a share of what is left
+    priority: int = 0  # 0 first: shown before any column of a higher number
+    min: int | None = None  # the narrowest it is shown (default: width; flex: the label)
+    keep_end: bool = False  # when cut, drop the start ("2026-03-02 09:27" -> "03-02 09:27")
+
+    @property
+    def narrowest(self) -> int:
+        if self.min is not None:
+            return self.min
+        return self.width if self.width is not None else len(self.label)
+
+
+def layout(columns: Sequence[Column], space: int, pad: int = 2) -> list[Shown]:
+    """The columns shown in `space` cells (each costs its width plus `pad`): by priority, each at
+    its minimum, stopping at the first that does not fit; then, most important first, widened
+    to the preferred width; what is left goes to the flex columns, in proportion to their minimum.
+    Plain (key, label, width) tuples are all shown as declared."""
+    if not any(isinstance(c, Col) for c in columns):
+        return [(i, c[0], c[1], c[2], False) for i, c in enumerate(columns)]
+    cols = [c if isinstance(c, Col) else Col(*c[:3], priority=i) for i, c in enumerate(columns)]
+    order = sorted(range(len(cols)), key=lambda i: (cols[i].priority, i))
+    width: dict[int, int] = {}
+    left = space
+    for i in order:
+        need = cols[i].narrowest + pad
+        if need > left and width:
+            break
+        width[i] = cols[i].narrowest
+        left -= need
+    left = max(0, left)
+    for i in order:
+        preferred = cols[i].width
+        if i in width and preferred is not None and width[i] < preferred:
+            extra = min(left, preferred - width[i])
+            width[i] += extra
+            left -= extra
+    flex = [i for i in order if i in width and cols[i].width is None]
+    if flex and left:
+        weights = sum(max(1, width[i]) for i in flex)
+        shares = {i: left * max(1, width[i]) // weights for i in flex}
+        shares[flex[0]] += left - sum(shares.values())
+        for i in flex:
+            width[i] += shares[i]
+    return [(i, c.key, c.label, width[i], c.keep_end) for i, c in enumerate(cols) if i in width]
+
+
+def fit_cell(cell: object, width: int | None, keep_end: bool) -> object:
+    """A cell as shown in `width` cells: cut with an ellipsis, or from the start (keep_end)."""
+    if not isinstance(cell, Text) or width is None:
+        return cell
+    if keep_end and "\n" not in cell.plain and cell.cell_len > width:
+        return cell[len(cell.plain) - width :]
+    if cell.overflow is None:
+        cell.overflow = "ellipsis"
+    return cell
 
 
 class KeyedText(Text):
@@ -39,6 +107,8 @@ class PagedTable(DataTable):
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
         self.merge_cells = merge_cells
         self._columns: list[Column] = []
+        self._shown: list[Shown] = []
+        self._rows: dict[str, list[Text]] = {}  # every cell of every row, shown or not
         self._height = 1
         self.new_keys: set[str] = set()
         self._patching = False
@@ -77,6 +147,16 @@ class PagedTable(DataTable):
         return [str(r.key.value) for r in self.ordered_rows]
 
     @property
+    def shown_keys(self) -> list[str]:
+        """The keys of the columns on screen, in order (without the mark column)."""
+        return [key for _, key, _, _, _ in self._shown]
+
+    def value(self, row_key: str, column_key: str) -> Text:
+        """A row's cell by column key, whether that column is shown or not (uncut)."""
+        index = [c[0] for c in self._columns].index(column_key)
+        return self._rows[row_key][index]
+
+    @property
     def cursor_key(self) -> str | None:
         if not self.row_count:
             return None
@@ -106,25 +186,54 @@ class PagedTable(DataTable):
                 finally:
                     self._patching = False
 
+    def _fit(self, columns: list[Column]) -> list[Shown]:
+        width = self.size.width or self.app.size.width
+        gutter = self.styles.scrollbar_size_vertical if self.styles.overflow_y != "hidden" else 0
+        pad = 2 * self.cell_padding
+        return layout(columns, width - gutter - (1 + pad), pad)
+
+    def _shown_cells(self, cells: Sequence[Text]) -> list[object]:
+        return [fit_cell(cells[i], w, end) for i, _, _, w, end in self._shown if i < len(cells)]
+
     def _rebuild(
-        self, columns: list[Column], rows: list[RowData], cursor_key: str | None, height: int
+        self,
+        columns: list[Column],
+        rows: list[RowData],
+        cursor_key: str | None,
+        height: int,
+        marks: set[str] | None = None,
     ) -> None:
-        same_columns = columns == self._columns
+        shown = self._fit(columns)
+        same_columns = columns == self._columns and shown == self._shown
         self.clear(columns=not same_columns)
         if not same_columns:
             self.add_column(" ", key=MARK, width=1)
-            for key, label, width in columns:
+            for _, key, label, width, _ in shown:
                 self.add_column(label, key=key, width=width)
             self._columns = list(columns)
+            self._shown = shown
         self._height = height
-        self.new_keys = set()
+        self.new_keys = set(marks or ())
+        self._rows = {key: list(cells) for key, cells in rows}
         for key, cells in rows:
-            self.add_row(KeyedText(" ", key), *cells, key=key, height=height)
+            mark = "+" if key in self.new_keys else " "
+            self.add_row(KeyedText(mark, key), *self._shown_cells(cells), key=key, height=height)
         keys = [k for k, _ in rows]
         if cursor_key in keys:
             self.move_cursor(row=keys.index(cursor_key), animate=False)
         elif rows:
             self.move_cursor(row=0, animate=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Lay the columns out again for the new width (only when that changes what is shown)."""
+        if not self._columns or self._fit(self._columns) == self._shown:
+            return
+        keys = self.keys
+        rows = [(key, self._rows[key]) for key in keys]
+        scroll_y = self.scroll_y
+        with self.app.batch_update():
+            self._rebuild(self._columns, rows, self.cursor_key, self._height, self.new_keys)
+        self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False)
 
     def _patch(self, rows: list[RowData]) -> None:
         old = self.keys
@@ -137,15 +246,18 @@ class PagedTable(DataTable):
             if key not in new_set:
                 self.remove_row(key)
                 self.new_keys.discard(key)
-        col_keys = [c[0] for c in self._columns]
+                self._rows.pop(key, None)
         for key, cells in rows:
             if key in old_set:
-                for col, value in zip(col_keys, cells, strict=False):
-                    if self.get_cell(key, col) != value:
-                        self.update_cell(key, col, value)
+                before = self._rows[key]
+                for i, col, _, width, end in self._shown:
+                    if i < len(cells) and (i >= len(before) or before[i] != cells[i]):
+                        self.update_cell(key, col, fit_cell(cells[i], width, end))
             else:
-                self.add_row(KeyedText("+", key), *cells, key=key, height=self._height)
+                shown = self._shown_cells(cells)
+                self.add_row(KeyedText("+", key), *shown, key=key, height=self._height)
                 self.new_keys.add(key)
+            self._rows[key] = list(cells)
         if self.keys != new:
             order = {k: i for i, k in enumerate(new)}
             self.sort(MARK, key=lambda mark: order[mark.row_key])
