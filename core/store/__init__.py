@@ -9,12 +9,14 @@ from pathlib import Path
 import aiosqlite
 
 from .db import default_db_path, open_connection, resolve_db_path
+from .log_reads import LogReads
 from .page import PAGE_SIZES, Page
 from .reads import Reads
 from .records import Batch, CallRow, Counts, EntityRow, IdMapRow, LogRow
 from .retention import PruneReport, Retention
 from .samples import Samples
 from .schema import LATEST
+from .search import SearchReads
 from .state import State
 from .writes import Writes
 
@@ -24,7 +26,7 @@ __all__ = [
 ]  # fmt: skip
 
 
-class Store(Reads, Writes, Retention, State, Samples):
+class Store(Reads, LogReads, SearchReads, Writes, Retention, State, Samples):
     """One SQLite file: a writer connection and a reader connection (WAL: readers never block
     the writer). Use `await open_store(...)` or `async with await open_store(...) as store`."""
 

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import socket
-import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import aiosqlite
 
 from ..timeutil import now
-from .records import Batch, CallRow, Counts, EntityRow, IdMapRow, InstanceRow, LogRow
+from .hot_path import (
+    _LOG_SQL,
+    _dumps,
+    _in_transaction,
+    _insert_calls,
+    _log_params,
+    _write_batch,
+)
+from .records import Batch, CallRow, IdMapRow, LogRow
 
 T = TypeVar("T")
 
@@ -27,75 +33,6 @@ _STEP_FIELDS = {
     "rate_limited", "message",
 }  # fmt: skip
 _INSTANCE_FIELDS = {"records", "retries", "headroom", "status_code", "duration_ms", "url", "cursor"}
-
-_CALL_SQL = """
-INSERT INTO api_calls (id, run_id, step_id, instance_id, entity_id, connector_id, method, url,
-    params_json, status_code, duration_ms, attempt, error, started_at, request_headers_json,
-    response_headers_json)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-"""
-_ENTITY_SQL = """
-INSERT INTO entities (id, step_id, run_id, instance_id, external_id, internal_id, action, status,
-    reason, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-"""
-_IDMAP_SQL = """
-INSERT INTO id_map (service_id, stream, external_id, internal_id, payload_hash, pending, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (service_id, stream, external_id) DO UPDATE SET
-    internal_id = COALESCE(excluded.internal_id, internal_id),
-    payload_hash = excluded.payload_hash, pending = excluded.pending,
-    updated_at = excluded.updated_at
-"""
-_LOG_SQL = """
-INSERT INTO log_events (ts, level, kind, title, details, connector_id, service_id, run_id,
-    step_id, entity_id, code)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-"""
-
-
-# One encoder for the hot path: json.dumps with options builds a new encoder on every call, and
-# JSONEncoder.encode still builds a C iterencoder per call. The C iterencoder built once (no
-# circular-reference markers: params and headers are plain dicts) is ~3x faster per dict.
-_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str).encode
-_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
-_ITERENCODE = (
-    _C_ENCODER(None, str, json.encoder.encode_basestring, None, ":", ",", False, False, True)
-    if _C_ENCODER is not None
-    else None
-)
-
-
-def _dumps(value: Any) -> str:
-    if not value:
-        return "{}"
-    if _ITERENCODE is not None and type(value) is dict:
-        return "".join(_ITERENCODE(value, 0))
-    return _ENCODE(value)
-
-
-# Request params and headers repeat from call to call (the engine builds them from one config);
-# their JSON is remembered by content. Response headers carry per-response values: not cached.
-_SEEN: dict[tuple, str] = {}
-
-
-def _dumps_repeated(value: Any) -> str:
-    if not value:
-        return "{}"
-    try:
-        key = tuple(value.items())
-        found = _SEEN.get(key)
-    except (AttributeError, TypeError):  # not a dict, or unhashable values (lists)
-        return _dumps(value)
-    if found is None:
-        found = _dumps(value)
-        # Only all-str entries: a str equals no other type, so a hit is the same JSON (1, 1.0
-        # and True are equal as keys but encode differently).
-        if all(type(k) is str and type(v) is str for k, v in key):
-            if len(_SEEN) >= 1024:
-                _SEEN.clear()
-            _SEEN[key] = found
-    return found
 
 
 def _set_clause(fields: dict[str, Any], allowed: set[str]) -> tuple[str, list[Any]]:
@@ -352,161 +289,3 @@ def _pid_alive(pid: int | None) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _in_transaction(conn: sqlite3.Connection, fn: Callable[..., T], *args: Any) -> T:
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        out = fn(conn, *args)
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-    return out
-
-
-def _next_id(conn: sqlite3.Connection, table: str) -> int:
-    return int(conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").fetchone()[0])
-
-
-def _write_batch(conn: sqlite3.Connection, batch: Batch) -> list[int]:
-    entity_ids: list[int] = []
-    calls: list[CallRow] = list(batch.calls)
-    if batch.instance is not None:
-        iid = _insert_instance(conn, batch.instance)
-        batch.instance_id = iid
-        for e in batch.entities:
-            if e.instance_id is None:
-                e.instance_id = iid
-            for c in e.calls:
-                if c.instance_id is None:
-                    c.instance_id = iid
-        for c in calls:
-            if c.instance_id is None:
-                c.instance_id = iid
-    if batch.entities:
-        first = _next_id(conn, "entities")
-        entity_ids = list(range(first, first + len(batch.entities)))
-        conn.executemany(
-            _ENTITY_SQL,
-            [_entity_params(eid, e) for eid, e in zip(entity_ids, batch.entities, strict=True)],
-        )
-        for eid, e in zip(entity_ids, batch.entities, strict=True):
-            for c in e.calls:
-                c.entity_id = eid
-                calls.append(c)
-    if calls:
-        _insert_calls(conn, calls)
-    logs = batch.logs
-    if batch.entity_logs:
-        for i, row in batch.entity_logs:
-            row.entity_id = entity_ids[i]
-        logs = [*logs, *(row for _, row in batch.entity_logs)]
-    if logs:
-        conn.executemany(_LOG_SQL, [_log_params(r) for r in logs])
-    if batch.unmapped:
-        t = now()
-        conn.executemany(
-            "INSERT OR IGNORE INTO value_mappings (service_id, lookup, source_value, "
-            "status, updated_at) VALUES (?, ?, ?, 'unmapped', ?)",
-            [(sid, lookup, v, t) for sid, lookup, values in batch.unmapped for v in values],
-        )
-    if batch.id_map:
-        conn.executemany(_IDMAP_SQL, [_idmap_params(m) for m in batch.id_map])
-    if batch.run_id is not None and batch.run_counts is not None:
-        _bump(conn, "runs", batch.run_id, batch.run_counts, run=True)
-    if batch.step_id is not None and batch.step_counts is not None:
-        _bump(conn, "steps", batch.step_id, batch.step_counts, run=False)
-    if batch.stream_state is not None:
-        sid, stream, cursor = batch.stream_state
-        conn.execute(
-            "INSERT INTO stream_state (service_id, stream, cursor_value, updated_at) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (service_id, stream) DO UPDATE SET "
-            "cursor_value = excluded.cursor_value, updated_at = excluded.updated_at",
-            (sid, stream, cursor, now()),
-        )
-    return entity_ids
-
-
-def _insert_calls(conn: sqlite3.Connection, calls: Sequence[CallRow]) -> None:
-    first = _next_id(conn, "api_calls")
-    conn.executemany(_CALL_SQL, [_call_params(first + i, c) for i, c in enumerate(calls)])
-    payloads = [
-        (first + i, c.started_at, c.request_body, c.response_body)
-        for i, c in enumerate(calls)
-        if c.request_body is not None or c.response_body is not None
-    ]
-    if payloads:
-        conn.executemany(
-            "INSERT INTO payloads (call_id, created_at, request_body, response_body) "
-            "VALUES (?, ?, ?, ?)",
-            payloads,
-        )
-
-
-def _bump(conn: sqlite3.Connection, table: str, row_id: int, c: Counts, *, run: bool) -> None:
-    if run:
-        sql = (
-            "UPDATE runs SET pulled = pulled + ?, pushed = pushed + ?, created = created + ?, "
-            "updated = updated + ?, skipped = skipped + ?, failed = failed + ?, "
-            "errors = errors + ?, heartbeat_at = ? WHERE id = ?"
-        )
-        params = (
-            c.pulled,
-            c.pushed,
-            c.created,
-            c.updated,
-            c.skipped,
-            c.failed,
-            c.errors,
-            now(),
-            row_id,
-        )
-    else:
-        sql = (
-            "UPDATE steps SET processed = processed + ?, created = created + ?, "
-            "updated = updated + ?, skipped = skipped + ?, failed = failed + ? WHERE id = ?"
-        )
-        params = (c.processed, c.created, c.updated, c.skipped, c.failed, row_id)
-    conn.execute(sql, params)
-
-
-def _insert_instance(conn: sqlite3.Connection, i: InstanceRow) -> int:
-    cur = conn.execute(
-        "INSERT INTO instances (step_id, run_id, page, method, url, cursor, records, retries, "
-        "headroom, status_code, duration_ms, started_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            i.step_id, i.run_id, i.page, i.method, i.url, i.cursor, i.records, i.retries,
-            i.headroom, i.status_code, i.duration_ms, i.started_at or now(),
-        ),
-    )  # fmt: skip
-    return int(cur.lastrowid)
-
-
-def _call_params(call_id: int, c: CallRow) -> tuple:
-    return (
-        call_id, c.run_id, c.step_id, c.instance_id, c.entity_id, c.connector_id, c.method, c.url,
-        _dumps_repeated(c.params), c.status_code, c.duration_ms, c.attempt, c.error, c.started_at,
-        _dumps_repeated(c.request_headers), _dumps(c.response_headers),
-    )  # fmt: skip
-
-
-def _entity_params(entity_id: int, e: EntityRow) -> tuple:
-    return (
-        entity_id, e.step_id, e.run_id, e.instance_id, e.external_id, e.internal_id, e.action,
-        e.status, e.reason, e.created_at,
-    )  # fmt: skip
-
-
-def _log_params(r: LogRow) -> tuple:
-    return (
-        r.ts, r.level, r.kind, r.title, r.details, r.connector_id, r.service_id, r.run_id,
-        r.step_id, r.entity_id, r.code,
-    )  # fmt: skip
-
-
-def _idmap_params(m: IdMapRow) -> tuple:
-    return (
-        m.service_id, m.stream, m.external_id, m.internal_id, m.payload_hash, int(m.pending), now(),
-    )  # fmt: skip
