@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from core.models import Connector, ConnectorTiles
 from core.text import clean
@@ -17,7 +17,8 @@ from core.timeutil import local_minute, relative
 
 from ..views.base import Scope, n, t
 from ..widgets.detail_pane import DetailPane
-from ..widgets.paged_table import PagedTable
+from ..widgets.key_footer import KeyFooter
+from ..widgets.paged_table import Col, PagedTable
 from ..widgets.status_line import StatusLine
 from ..widgets.title_bar import TitleBar
 from .admin_base import AdminScreen
@@ -31,9 +32,10 @@ STATUS = {
     "untested": ("?", "#afafaf"),
     "testing": ("…", "#5fafff"),
 }
-COLUMNS = [
-    ("name", "Name", 12), ("preset", "Preset", 9), ("status", "Status", 14),
-    ("synced", "Synced", 11), ("total", "30d", 5), ("errors", "Err", 5), ("warnings", "Warn", 5),
+COLUMNS = [  # shown by priority as the width allows; the detail pane and export have all
+    Col("name", "Name", 24, 0, min=12), Col("preset", "Preset", 14, 6, min=9),
+    Col("status", "Status", 14, 1), Col("synced", "Synced", 11, 2),
+    Col("total", "30d", 6, 5, min=5), Col("errors", "Err", 5, 3), Col("warnings", "Warn", 5, 4),
 ]  # fmt: skip
 
 
@@ -71,7 +73,7 @@ class ConnectorsScreen(AdminScreen):
         yield DetailPane(id="detail")
         yield self.search_box()
         yield StatusLine(id="admin-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(PagedTable).focus()

@@ -10,27 +10,30 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from core.models import ValueMapping
 from core.text import clean
 
 from ..views.base import t
-from ..widgets.paged_table import PagedTable
+from ..widgets.key_footer import KeyFooter
+from ..widgets.paged_table import Col, PagedTable
 from ..widgets.status_line import StatusLine
 from ..widgets.title_bar import TitleBar
 from .admin_base import AdminScreen
 from .field_form import FieldForm, shown
 from .value_pick import ValuePick
 
-FIELD_COLUMNS = [
-    ("dest", "Destination", 12), ("source", "Source path", 14), ("before", "Pulled value", 14),
-    ("after", "After transforms", 14), ("transforms", "Transforms", 14),
-    ("default", "Default", 8), ("req", "Req", 3), ("lookup", "Lookup", 8),
+FIELD_COLUMNS = [  # shown by priority as the width allows; the field form has every value
+    Col("dest", "Destination", None, 0, min=12), Col("source", "Source path", None, 1, min=12),
+    Col("before", "Pulled value", None, 3, min=12),
+    Col("after", "After transforms", None, 2, min=16),
+    Col("transforms", "Transforms", None, 4, min=12), Col("default", "Default", 8, 6),
+    Col("req", "Req", 3, 5), Col("lookup", "Lookup", 8, 7),
 ]  # fmt: skip
 VALUE_COLUMNS = [
-    ("sel", "Sel", 3), ("source", "Source value", 24), ("dest", "Destination value", 24),
-    ("status", "Status", 15),
+    Col("sel", "Sel", 3, 3), Col("source", "Source value", None, 0, min=16),
+    Col("dest", "Destination value", None, 1, min=16), Col("status", "Status", 15, 2, min=14),
 ]  # fmt: skip
 FILTERS = (None, "unmapped", "mapped", "response_error")
 STATUS = {
@@ -84,7 +87,7 @@ class MappingsScreen(AdminScreen):
         yield PagedTable(id="values-grid")
         yield self.search_box()
         yield StatusLine(id="admin-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.fields_table.focus()

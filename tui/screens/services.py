@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from core.models import Run, Service
 from core.text import clean
@@ -19,17 +19,20 @@ from core.timeutil import local_minute, relative
 from ..views.base import Scope, t
 from ..views.status import status_cell
 from ..widgets.detail_pane import DetailPane
-from ..widgets.paged_table import PagedTable
+from ..widgets.key_footer import KeyFooter
+from ..widgets.paged_table import Col, PagedTable
 from ..widgets.status_line import StatusLine
 from ..widgets.title_bar import TitleBar
 from .admin_base import AdminScreen
 from .confirm import Confirm
 from .service_form import NewServiceForm, ServiceForm
 
-COLUMNS = [
-    ("name", "Service", 16), ("route", "Source > Dest", 16), ("on", "On", 3),
-    ("last", "Last run", 12), ("when", "When", 10), ("next", "Next run", 10),
-    ("counts", "Pulled/C/U/F", 14), ("schedule", "Schedule", 14),
+COLUMNS = [  # shown by priority as the width allows; the detail pane and export have all
+    Col("name", "Service", None, 0, min=15), Col("route", "Source > Dest", None, 6, min=16),
+    Col("on", "On", 3, 1), Col("last", "Last run", 13, 2, min=11),
+    Col("when", "When", 11, 4, min=8), Col("next", "Next run", 10, 3),
+    Col("counts", "Pulled/C/U/F", 14, 5, min=12),
+    Col("schedule", "Schedule", 14, 7, min=11),
 ]  # fmt: skip
 
 
@@ -75,7 +78,7 @@ class ServicesScreen(AdminScreen):
         yield DetailPane(id="detail")
         yield self.search_box()
         yield StatusLine(id="admin-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(PagedTable).focus()
