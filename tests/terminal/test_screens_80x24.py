@@ -40,6 +40,12 @@ def _essentials(screen: str) -> None:
     assert "^p Commands" in lines[-1]  # the footer is on the last line, not cut off
 
 
+def _admin_fits(screen: str, headers: tuple[str, ...]) -> None:
+    """An admin table's essential headers on one line, and ? Help, q Quit first in the footer."""
+    assert any(all(h in line for h in headers) for line in screen.split("\n")), screen
+    assert screen.rstrip("\n").split("\n")[-1].lstrip().startswith("? Help  q Quit"), screen
+
+
 def test_log_view_levels_by_text(tmux, small_store: Path, tmp_path: Path) -> None:
     term = _open(tmux, small_store, tmp_path)
     screen = term.screen()
@@ -104,6 +110,7 @@ def test_admin_screens_at_80x24(tmux, live_store: Path, tmp_path: Path) -> None:
     _essentials(connectors)
     for word in ("✔ connected", "✖ error", "demo-crm", "demo-erp"):
         assert word in connectors
+    _admin_fits(connectors, ("Name", "Status", "Synced", "Err"))
     assert "Keys: ConnectorsScreen" in _press(term, "?", "Keys: Connectors")
     _escape(term)
     term.keys("S")
@@ -111,6 +118,7 @@ def test_admin_screens_at_80x24(tmux, live_store: Path, tmp_path: Path) -> None:
                              "^p Commands" in s, 10, "Services")  # fmt: skip
     _essentials(services)
     assert re.search(r"(✔ success|◐ partial)", services) and "✖ failed" in services
+    _admin_fits(services, ("Service", "On", "Last run", "Next run"))
     assert "Keys: ServicesScreen" in _press(term, "?", "Keys: Services")
     _escape(term)
     row = [ln for ln in services.split("\n") if "demo-crm-to" in ln][0]
@@ -122,6 +130,8 @@ def test_admin_screens_at_80x24(tmux, live_store: Path, tmp_path: Path) -> None:
     mappings = term.wait_for(lambda s: "› Mappings" in s and "company.name" in s and
                              "^p Commands" in s, 10, "the mapping grid")  # fmt: skip
     _essentials(mappings)
+    _admin_fits(mappings, ("Destination", "Source path", "After transforms"))
+    _admin_fits(mappings, ("Source value", "Destination value", "Status"))
     assert "Keys: MappingsScreen" in _press(term, "?", "Keys: Mappings")
     _escape(term)
     assert "Total logs" in _press(term, "L", "Total logs")
