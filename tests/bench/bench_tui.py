@@ -55,7 +55,7 @@ def bench_start(db: str) -> list[float]:
 
 
 HEADERS = {  # a column title only that level shows
-    "runs": "Trigger", "steps": "Rate limited", "instances": "Headroom",
+    "runs": "Trigger", "steps": "Rate limit", "instances": "Headroom",
     "entities": "External id", "calls": "Params", "logs": "Summary",
 }  # fmt: skip
 PAGES = ("page 2/", "page 3/", "page 2/", "page 1/")  # n, n, b, b
