@@ -81,9 +81,7 @@ async def _dispatch(args: argparse.Namespace) -> int:
     if mode == "none":
         return int(await args.handler(args, None) or 0)
     api = await ConsoleAPI.open(args.db, create=mode == "create", read_only=args.read_only)
-    try:
-        if not args.read_only:  # a run whose process died (kill -9) is marked interrupted
-            await api.store.mark_interrupted()
+    try:  # ConsoleAPI.open has marked runs of dead processes interrupted (not in read-only)
         return int(await args.handler(args, api) or 0)
     finally:
         await api.close()
