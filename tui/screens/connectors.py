@@ -7,7 +7,6 @@ from typing import Any
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable
 
@@ -17,13 +16,10 @@ from core.timeutil import local_minute, relative
 
 from ..views.base import Scope, n, t
 from ..widgets.detail_pane import DetailPane
-from ..widgets.key_footer import KeyFooter
-from ..widgets.paged_table import Col, PagedTable
-from ..widgets.status_line import StatusLine
-from ..widgets.title_bar import TitleBar
-from .admin_base import AdminScreen
+from ..widgets.paged_table import Col
 from .confirm import Confirm
 from .connector_form import ConnectorForm, ReconnectForm
+from .grid_screen import GridScreen
 
 STATUS = {
     "connected": ("✔", "#5fd75f"),
@@ -44,7 +40,8 @@ def status_text(status: str) -> Text:
     return Text(f"{glyph} {status}", style=style, no_wrap=True)
 
 
-class ConnectorsScreen(AdminScreen):
+class ConnectorsScreen(GridScreen):
+    grid_id = "connectors-grid"
     screen_title = "Connectors"
     export_kind = "connectors"
     BINDINGS = [
@@ -66,29 +63,6 @@ class ConnectorsScreen(AdminScreen):
         self.testing: set[str] = set()
         self.results: dict[str, Text] = {}
         self.configs: dict[str, dict[str, Any]] = {}
-
-    def compose(self) -> ComposeResult:
-        yield TitleBar(id="title")
-        yield PagedTable(id="connectors-grid")
-        yield DetailPane(id="detail")
-        yield self.search_box()
-        yield StatusLine(id="admin-status")
-        yield KeyFooter()
-
-    def on_mount(self) -> None:
-        self.query_one(PagedTable).focus()
-
-    def focus_grid(self) -> None:
-        self.table.focus()
-
-    @property
-    def table(self) -> PagedTable:
-        return self.query_one(PagedTable)
-
-    @property
-    def current(self) -> str | None:
-        key = self.table.cursor_key
-        return key if key in self.items else None
 
     async def load(self) -> None:
         items = await self.api.connectors()

@@ -8,7 +8,6 @@ from typing import Any
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable
 
@@ -19,12 +18,9 @@ from core.timeutil import local_minute, relative
 from ..views.base import Scope, t
 from ..views.status import status_cell
 from ..widgets.detail_pane import DetailPane
-from ..widgets.key_footer import KeyFooter
-from ..widgets.paged_table import Col, PagedTable
-from ..widgets.status_line import StatusLine
-from ..widgets.title_bar import TitleBar
-from .admin_base import AdminScreen
+from ..widgets.paged_table import Col
 from .confirm import Confirm
+from .grid_screen import GridScreen
 from .service_form import NewServiceForm, ServiceForm
 
 COLUMNS = [  # shown by priority as the width allows; the detail pane and export have all
@@ -49,7 +45,8 @@ def counts(r: Run | None) -> str:
     return f"{r.pulled}/{r.created}/{r.updated}/{r.failed}"
 
 
-class ServicesScreen(AdminScreen):
+class ServicesScreen(GridScreen):
+    grid_id = "services-grid"
     screen_title = "Services"
     export_kind = "services"
     BINDINGS = [
@@ -71,29 +68,6 @@ class ServicesScreen(AdminScreen):
         self.items: dict[str, Service] = {}
         self.last: dict[str, Run | None] = {}
         self.running: dict[str, str] = {}  # service -> progress words of a run started here
-
-    def compose(self) -> ComposeResult:
-        yield TitleBar(id="title")
-        yield PagedTable(id="services-grid")
-        yield DetailPane(id="detail")
-        yield self.search_box()
-        yield StatusLine(id="admin-status")
-        yield KeyFooter()
-
-    def on_mount(self) -> None:
-        self.query_one(PagedTable).focus()
-
-    def focus_grid(self) -> None:
-        self.table.focus()
-
-    @property
-    def table(self) -> PagedTable:
-        return self.query_one(PagedTable)
-
-    @property
-    def current(self) -> str | None:
-        key = self.table.cursor_key
-        return key if key in self.items else None
 
     async def load(self) -> None:
         items = await self.api.services()
