@@ -12,6 +12,7 @@ from ..models import (
     Entity,
     LogEvent,
     Run,
+    SearchHit,
     Service,
     Step,
     StepInstance,
@@ -203,4 +204,20 @@ def value_mapping(r: sqlite3.Row) -> ValueMapping:
         source_value=r["source_value"],
         destination_value=r["destination_value"],
         status=r["status"],
+    )
+
+
+def search_hit(r: sqlite3.Row) -> SearchHit:
+    return SearchHit(
+        run_id=r["run_id"],
+        step_id=r["step_id"],
+        entity_id=r["id"],
+        service=r["service"] or "",
+        stream=r["stream"],
+        external_id=r["external_id"],
+        internal_id=r["internal_id"],
+        action=r["action"],
+        status=r["status"],
+        reason=r["reason"],
+        at=to_dt(r["created_at"]),
     )

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from ..models import SearchHit, Step
-from ..timeutil import to_dt
 from . import rows
 from .page import Page, Where
 
@@ -46,7 +43,7 @@ class SearchReads:
             LEFT JOIN services s ON s.id = r.service_id
         """
         return await self._keyset(
-            select, "e", where, _search_hit, newest_first=True, limit=limit, after=after,
+            select, "e", where, rows.search_hit, newest_first=True, limit=limit, after=after,
             before=before, count_from="entities e",
         )  # fmt: skip
 
@@ -59,19 +56,3 @@ class SearchReads:
             (run_id, value, value),
         )
         return [rows.step(r) for r in found]
-
-
-def _search_hit(r: sqlite3.Row) -> SearchHit:
-    return SearchHit(
-        run_id=r["run_id"],
-        step_id=r["step_id"],
-        entity_id=r["id"],
-        service=r["service"] or "",
-        stream=r["stream"],
-        external_id=r["external_id"],
-        internal_id=r["internal_id"],
-        action=r["action"],
-        status=r["status"],
-        reason=r["reason"],
-        at=to_dt(r["created_at"]),
-    )
