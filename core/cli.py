@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from .errors import UserError
-from .store.db import resolve_db_path, translate_error
+from .store.sqlite.db import resolve_db_path, translate_error
 
 COMMAND_MODULES: list[str] = [
     "core.commands.reads",

@@ -55,7 +55,7 @@ class ConsoleAPI(AdminAPI):
 
     @property
     def db_path(self) -> str:
-        return str(self.store.path)
+        return self.store.location
 
     # ---- reads -------------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ time.tzset()
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import core.store.log_reads  # noqa: E402
+import core.store.sqlite.log_reads  # noqa: E402
 import core.timeutil  # noqa: E402
 from core.demo.history import seed_history  # noqa: E402
 from core.store import open_store  # noqa: E402
@@ -57,7 +57,7 @@ async def settle(pilot) -> None:  # noqa: ANN001
 
 
 async def main(out: Path) -> None:
-    core.store.log_reads.now = lambda: NOW  # type: ignore[assignment]
+    core.store.sqlite.log_reads.now = lambda: NOW  # type: ignore[assignment]
     core.timeutil.now = lambda: NOW  # type: ignore[assignment]
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "demo.db")

@@ -127,3 +127,11 @@ class Batch:
             + len(self.calls)
             + len(self.logs)
         )
+
+
+@dataclass
+class PruneReport:
+    deleted: dict[str, int] = field(default_factory=dict)
+    payloads_dropped: int = 0
+    payloads_compressed: int = 0
+    cutoff: float = 0.0

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from core.store import CallRow, Store, open_store
-from core.store.hot_path import _CALL_SQL, _call_params
+from core.store.sqlite.hot_path import _CALL_SQL, _call_params
 
 DAY = 86400
 ROWS: list[tuple[str, str, str, str]] = []  # name, figure, target, verdict

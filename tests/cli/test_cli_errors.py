@@ -57,7 +57,7 @@ def test_corrupt_and_newer_stores(capsys, tmp_path: Path) -> None:
 
 
 def test_locked_store(capsys, seeded_db, monkeypatch) -> None:
-    from core.store import db as store_db
+    from core.store.sqlite import db as store_db
 
     monkeypatch.setattr(store_db, "BUSY_TIMEOUT_MS", 50)
     holder = sqlite3.connect(seeded_db.path, isolation_level=None)

@@ -6,8 +6,8 @@ import sqlite3
 from pathlib import Path
 
 from core.store import LATEST, open_store
-from core.store.db import _statements
-from core.store.schema import MIGRATIONS
+from core.store.sqlite.db import _statements
+from core.store.sqlite.schema import MIGRATIONS
 from core.timeutil import now
 
 DAY = 86400

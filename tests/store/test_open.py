@@ -9,7 +9,7 @@ import pytest
 
 from core.errors import StoreError
 from core.store import LATEST, open_store
-from core.store import db as store_db
+from core.store.sqlite import db as store_db
 
 
 async def test_missing_file_is_refused_and_not_created(tmp_path: Path) -> None:

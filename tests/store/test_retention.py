@@ -77,7 +77,7 @@ async def test_prune_deletes_old_rows_keeps_recent_and_running(store: Store) -> 
 
 
 async def test_prune_keeps_tiles_consistent(store: Store, monkeypatch) -> None:
-    from core.store import log_reads as reads
+    from core.store.sqlite import log_reads as reads
 
     monkeypatch.setattr(reads, "now", lambda: REF)
     await _history(store)

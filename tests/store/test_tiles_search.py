@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.store import Batch, LogRow, Store
-from core.store import log_reads as store_reads
+from core.store.sqlite import log_reads as store_reads
 
 DAY = 86400
 # A fixed "now" at 13:20 UTC, so the 30-day window starts mid-day and its first day is partial.

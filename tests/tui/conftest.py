@@ -18,10 +18,10 @@ from tui_fixture import FIXED_NOW, build_store  # noqa: E402
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[float]:
     """The store's 30-day windows and "3 min ago" read this clock, not the wall clock."""
-    import core.store.log_reads
+    import core.store.sqlite.log_reads
     import core.timeutil
 
-    monkeypatch.setattr(core.store.log_reads, "now", lambda: FIXED_NOW)
+    monkeypatch.setattr(core.store.sqlite.log_reads, "now", lambda: FIXED_NOW)
     monkeypatch.setattr(core.timeutil, "now", lambda: FIXED_NOW)
     yield FIXED_NOW
 

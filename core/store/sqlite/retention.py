@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import zlib
-from dataclasses import dataclass, field
 
-from ..timeutil import now
-from .page import Where
+from ...timeutil import now
+from ..page import Where
+from ..records import PruneReport
 
 CHUNK = 2000
 DAY = 86400
@@ -31,14 +31,6 @@ _TABLES = (
     ("runs", "started_at", " AND status NOT IN ('running', 'queued')", "id", None),
 )
 _BOUNDED = {"api_calls", "entities"}
-
-
-@dataclass
-class PruneReport:
-    deleted: dict[str, int] = field(default_factory=dict)
-    payloads_dropped: int = 0
-    payloads_compressed: int = 0
-    cutoff: float = 0.0
 
 
 class Retention:

@@ -11,8 +11,8 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from ..timeutil import now
-from .records import Batch, CallRow, Counts, EntityRow, IdMapRow, InstanceRow, LogRow
+from ...timeutil import now
+from ..records import Batch, CallRow, Counts, EntityRow, IdMapRow, InstanceRow, LogRow
 
 T = TypeVar("T")
 

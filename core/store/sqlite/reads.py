@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from ..errors import NotFound
-from ..models import (
+from ...errors import NotFound
+from ...models import (
     ApiCall,
     Connector,
     Entity,
@@ -18,8 +18,8 @@ from ..models import (
     Step,
     StepInstance,
 )
+from ..page import MAX_PAGE_SIZE, Page, Where
 from . import rows
-from .page import MAX_PAGE_SIZE, Page, Where
 
 T = TypeVar("T")
 DAY = 86400

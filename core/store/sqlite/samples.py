@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ..timeutil import now
+from ...timeutil import now
 
 SAMPLE_SIZE = 20
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..errors import NotFound
-from ..models import ConnectorTiles, LogEvent, Tiles
-from ..timeutil import now, to_dt
+from ...errors import NotFound
+from ...models import ConnectorTiles, LogEvent, Tiles
+from ...timeutil import now, to_dt
+from ..page import Page, Where
 from . import rows
-from .page import Page, Where
 from .reads import DAY, fts_query
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import aiosqlite
 import platformdirs
 
-from ..errors import StoreError
+from ...errors import StoreError
 from .schema import LATEST, MIGRATIONS
 
 BUSY_TIMEOUT_MS = 5000

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
-from ..models import ValueMapping
-from ..timeutil import now
+from ...models import ValueMapping
+from ...timeutil import now
 from . import rows
 
 

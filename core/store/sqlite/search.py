@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..models import SearchHit, Step
+from ...models import SearchHit, Step
+from ..page import Page, Where
 from . import rows
-from .page import Page, Where
 
 
 class SearchReads:

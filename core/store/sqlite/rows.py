@@ -6,7 +6,7 @@ import json
 import sqlite3
 import zlib
 
-from ..models import (
+from ...models import (
     ApiCall,
     Connector,
     Entity,
@@ -18,7 +18,7 @@ from ..models import (
     StepInstance,
     ValueMapping,
 )
-from ..timeutil import to_dt
+from ...timeutil import to_dt
 
 RUN_SELECT = """
 SELECT r.*, s.name AS service, src.name AS source, dst.name AS destination

@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from ..timeutil import now
+from ...timeutil import now
+from ..records import Batch, CallRow, IdMapRow, LogRow
 from .hot_path import (
     _LOG_SQL,
     _dumps,
@@ -20,7 +21,6 @@ from .hot_path import (
     _log_params,
     _write_batch,
 )
-from .records import Batch, CallRow, IdMapRow, LogRow
 
 T = TypeVar("T")
 

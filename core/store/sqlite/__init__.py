@@ -1,0 +1,80 @@
+"""The SQLite store: one file, WAL, a writer and a reader connection (the embedded default)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import aiosqlite
+
+from .db import open_connection
+from .log_reads import LogReads
+from .reads import Reads
+from .retention import Retention
+from .samples import Samples
+from .schema import LATEST
+from .search import SearchReads
+from .state import State
+from .writes import Writes
+
+__all__ = ["LATEST", "SqliteStore", "open_sqlite_store"]
+
+
+class SqliteStore(Reads, LogReads, SearchReads, Writes, Retention, State, Samples):
+    """One SQLite file: a writer connection and a reader connection (WAL: readers never block
+    the writer). Use `await open_store(...)` or `async with await open_store(...) as store`."""
+
+    def __init__(self, path: Path, wconn: aiosqlite.Connection, rconn: aiosqlite.Connection):
+        self.path = path
+        self.wconn = wconn
+        self.rconn = rconn
+        self._wlock = asyncio.Lock()
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    async def close(self) -> None:
+        for conn in (self.rconn, self.wconn):
+            try:
+                await conn.close()
+            except Exception:  # noqa: BLE001 - closing twice or after a crash is harmless
+                pass
+
+    async def __aenter__(self) -> SqliteStore:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def schema_version(self) -> int:
+        return int(await self._scalar("PRAGMA user_version"))
+
+    async def info(self) -> dict[str, object]:
+        counts = {}
+        for table in ("connectors", "services", "runs", "steps", "instances", "entities",
+                      "api_calls", "payloads", "log_events"):  # fmt: skip
+            counts[table] = int(await self._scalar(f"SELECT COUNT(*) FROM {table}"))
+        size = os.path.getsize(self.path) if self.path.exists() else 0
+        wal = Path(f"{self.path}-wal")
+        return {
+            "path": str(self.path),
+            "schema": await self.schema_version(),
+            "latest_schema": LATEST,
+            "size_bytes": size,
+            "wal_bytes": wal.stat().st_size if wal.exists() else 0,
+            "journal_mode": await self._scalar("PRAGMA journal_mode"),
+            "rows": counts,
+        }
+
+
+async def open_sqlite_store(resolved: Path, *, create: bool = True) -> SqliteStore:
+    """Open (and migrate) the file. `create=False` refuses a missing file with a clear message."""
+    wconn = await open_connection(resolved, create=create)
+    try:
+        rconn = await open_connection(resolved, create=False)
+    except BaseException:
+        await wconn.close()
+        raise
+    return SqliteStore(resolved, wconn, rconn)
