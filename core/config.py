@@ -192,6 +192,13 @@ class Push(_Model):
     find_selector: str | None = None
     id_path: str = "id"
     concurrency: int | None = Field(default=None, ge=1, le=64)
+    # A create whose answer was lost (timeout, reset, 5xx, a crash) may exist at the destination.
+    # look_up: ask push.find first; fail: keep it failed until someone decides;
+    # assume_not_created: send it again (may duplicate). Default: look_up with find, else fail.
+    on_lost_create: Literal["look_up", "assume_not_created", "fail"] | None = None
+    # A header the destination dedupes creates by ('Idempotency-Key'): a lost create is then
+    # resent with the same key (one per service, stream and external id).
+    idempotency_header: str | None = None
 
     @field_validator("create", "update", "delete", "find")
     @classmethod
@@ -199,6 +206,20 @@ class Push(_Model):
         if v is not None:
             parse_endpoint(v)
         return v
+
+    @model_validator(mode="after")
+    def _lookup_needs_find(self) -> Push:
+        if self.on_lost_create == "look_up" and not self.find:
+            raise ValueError(
+                'on_lost_create = "look_up" needs push.find (for example '
+                'find = "GET /accounts?source_id={key}")'
+            )
+        return self
+
+    @property
+    def lost_create(self) -> str:
+        """The policy in force: the one written, else look_up when find is set, else fail."""
+        return self.on_lost_create or ("look_up" if self.find else "fail")
 
 
 TransformSpec = str | dict[str, Any]

@@ -3,6 +3,11 @@
 Retries 429, 5xx, timeouts and connection errors with exponential backoff and jitter, honours
 Retry-After (seconds or an HTTP date), stops after `retry.attempts`. Every attempt becomes its
 own CallRow (redacted) in `Exchange.calls`; the engine attaches them to its run, step and page.
+
+A request that is not idempotent (POST, PATCH, unless the caller says otherwise) is never resent
+blindly: only when it surely never reached the server (no connection, 429, 401 before a token
+refresh). A timeout, a reset, a cut body or a 5xx after it was sent leaves it `ambiguous`: it may
+have been processed, and the caller decides (look it up, resend with an idempotency key, fail).
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ from .ratelimit import RateLimiter
 from .redact import Redactor
 
 RETRY_STATUS = {429, 500, 502, 503, 504, 520, 521, 522, 523, 524, 529}
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+# the request never left this host: resending cannot double anything
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
 
 class ResponseError(Exception):
@@ -47,6 +55,8 @@ class Exchange:
     rate_limited: bool = False
     duration_ms: int = 0
     headroom: float | None = None  # share of the API's rate-limit budget left, 0..1
+    # sent, but no usable answer (timeout, reset, cut body, 5xx): it may have been processed
+    ambiguous: bool = False
 
     @property
     def status(self) -> int | None:
@@ -170,7 +180,12 @@ class Client:
         params: dict[str, Any] | None = None,
         json: Any = None,
         headers: dict[str, str] | None = None,
+        idempotent: bool | None = None,
     ) -> Exchange:
+        """One logical request. `idempotent` (default: by method) says whether an attempt whose
+        answer was lost may be resent; when not, such an attempt ends the exchange `ambiguous`."""
+        if idempotent is None:
+            idempotent = method.upper() in IDEMPOTENT_METHODS
         url = self.url_for(path_or_url)
         retry = self.cfg.retry
         ex = Exchange(method=method, url=self.redactor.url(url))
@@ -186,28 +201,30 @@ class Client:
             t0 = time.perf_counter()
             resp: httpx.Response | None = None
             error = ""
+            lost = False  # sent, answer lost
             async with self.limiter.slot():
                 self.requests += 1
                 try:
                     resp = await self.http.request(
                         method, url, params=merged, json=json, headers=req_headers
                     )
-                except httpx.TimeoutException:
+                except httpx.TimeoutException as exc:
                     error = f"timed out after {self.cfg.timeout:g}s"
+                    lost = not isinstance(exc, NOT_SENT)
                 except httpx.TransportError as exc:
                     error = _transport_words(url, exc)
-            elapsed = int((time.perf_counter() - t0) * 1000)
-            call = CallRow(
-                run_id=0,
-                method=method,
-                url=self.redactor.url(str(resp.request.url) if resp is not None else url),
-                started_at=started,
-                connector_id=self.connector_id,
-                params=self.redactor.params(merged),
-                duration_ms=elapsed,
-                attempt=attempt,
-                request_headers=self.redactor.headers(req_headers),
-            )
+                    lost = not isinstance(exc, NOT_SENT)
+                except (httpx.RequestError, httpx.InvalidURL, ValueError) as exc:
+                    # a URL httpx cannot send, too many redirects, an undecodable body: no retry
+                    words = clean(self.redactor.text(str(exc)) or "", 200, single_line=True)
+                    ex.error = f"{method} {ex.url} failed: {words or type(exc).__name__}"
+                    sent = not isinstance(exc, (httpx.InvalidURL, ValueError))
+                    ex.ambiguous = sent and not idempotent
+                    call = self._call(method, url, started, merged, req_headers, t0, None, attempt)
+                    call.error = ex.error
+                    ex.calls.append(call)
+                    break
+            call = self._call(method, url, started, merged, req_headers, t0, resp, attempt)
             if json is not None and self.capture_limit is not None:
                 call.request_body = self._body(jsonlib.dumps(json, ensure_ascii=False))
             wait: float | None = None
@@ -225,7 +242,9 @@ class Client:
                     ex.calls.append(call)
                     break
                 error = self._status_words(resp)
-                if status in RETRY_STATUS:
+                if not idempotent and status != 429 and (status >= 500 or status == 408):
+                    lost = True  # the server may have done it before failing to answer
+                elif status in RETRY_STATUS:
                     after = parse_retry_after(resp.headers.get("retry-after"))
                     if after is not None:
                         wait = min(after, retry.retry_after_max)
@@ -246,6 +265,10 @@ class Client:
                     break
             call.error = error
             ex.calls.append(call)
+            if lost and not idempotent:
+                ex.ambiguous = True
+                ex.error = f"{error} (not resent: the request may have been processed)"
+                break
             if attempt >= retry.attempts:
                 ex.error = f"{error} (gave up after {attempt} attempts)" if attempt > 1 else error
                 break
@@ -253,6 +276,33 @@ class Client:
             await self._sleep(wait if wait is not None else self.backoff(attempt))
         ex.duration_ms = int((time.perf_counter() - t_all) * 1000)
         return ex
+
+    def _call(
+        self,
+        method: str,
+        url: str,
+        started: float,
+        params: dict[str, Any] | None,
+        headers: dict[str, str],
+        t0: float,
+        resp: httpx.Response | None = None,
+        attempt: int = 1,
+    ) -> CallRow:
+        return CallRow(
+            run_id=0,
+            method=method,
+            url=self.redactor.url(str(resp.request.url) if resp is not None else url),
+            started_at=started,
+            connector_id=self.connector_id,
+            params=self.redactor.params(params),
+            duration_ms=int((time.perf_counter() - t0) * 1000),
+            attempt=attempt,
+            request_headers=self.redactor.headers(headers),
+        )
+
+    async def pause(self, attempt: int) -> None:
+        """The backoff before attempt `attempt + 1` of something the caller retries itself."""
+        await self._sleep(self.backoff(attempt))
 
     def _status_words(self, resp: httpx.Response) -> str:
         reason = resp.reason_phrase or ""

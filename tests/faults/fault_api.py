@@ -1,0 +1,235 @@
+"""A fault-injecting loopback API (Starlette on uvicorn, 127.0.0.1 and 127.0.0.2).
+
+One state, served on two hosts: 127.0.0.1 is the connectors' own host, 127.0.0.2 plays "another
+host" (a next link or a redirect pointing elsewhere). Every request is recorded with the host it
+reached, its raw path, query and headers, so a test can see exactly what was sent where.
+
+Source (`/src/<kind>`): the paginators' shapes (page_number, offset, cursor, json_link,
+header_link), each with `mode`: normal, `endless` (the same cursor / next link every time, new
+records on each page), `elsewhere` (the next link points to the other host).
+`/src/redirect` answers 302 to the other host; `/src/echo401` answers 401 echoing what it got.
+
+Destination (`/dst/records`): POST creates, GET ?source_id= finds, PATCH/PUT by id or key. The
+creates take faults from `create_faults`, one per create: `reset` and `timeout` and `cut`
+(answer lost after the record was stored), `502` (stored, then 502), `no_id` (stored, 201 with
+no id), `reset_before` (connection reset, nothing stored), `422`. An `Idempotency-Key` seen
+before replays the first answer instead of storing again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from core.sandbox import Served, free_port
+
+OTHER_HOST = "127.0.0.2"
+_TRANSPORTS: dict[tuple[str, int], asyncio.Transport] = {}
+
+
+class ResettableH11(H11Protocol):
+    """uvicorn's h11 protocol that lets the app find its connection (to reset it)."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        peer = transport.get_extra_info("peername")
+        if peer:
+            _TRANSPORTS[(peer[0], peer[1])] = transport
+
+
+@dataclass
+class Seen:
+    host: str
+    method: str
+    raw_path: str
+    query: str
+    headers: dict[str, str]
+
+
+@dataclass
+class FaultState:
+    items: list[dict[str, Any]] = field(default_factory=list)
+    per_page: int = 5
+    mode: str = "normal"  # normal | endless | elsewhere
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    create_faults: list[str] = field(default_factory=list)
+    timeout_s: float = 1.0
+    creates: int = 0
+    keys: dict[str, dict[str, Any]] = field(default_factory=dict)  # Idempotency-Key -> answer
+    seen: list[Seen] = field(default_factory=list)
+    urls: dict[str, str] = field(default_factory=dict)  # "own" / "other" -> base URL
+    endless: int = 0  # records served in endless mode
+
+    def sent_to(self, host: str) -> list[Seen]:
+        return [s for s in self.seen if s.host == host]
+
+    def source_ids(self) -> list[str]:
+        return [str(r.get("source_id")) for r in self.records.values()]
+
+
+def _page(state: FaultState, start: int) -> list[dict[str, Any]]:
+    if state.mode == "endless":  # new records on every page, forever
+        state.endless += 2
+        return [{"id": f"e{state.endless - i}", "name": f"Endless {state.endless - i}"}
+                for i in range(2)]  # fmt: skip
+    return state.items[start : start + state.per_page]
+
+
+def _abort(request: Request) -> None:
+    client = request.scope.get("client")
+    transport = _TRANSPORTS.get((client[0], client[1])) if client else None
+    assert transport is not None, "the fault API must be served with ResettableH11"
+    transport.abort()
+
+
+def fault_app(state: FaultState) -> Starlette:
+    def record(request: Request) -> None:
+        state.seen.append(
+            Seen(
+                request.url.hostname or "",
+                request.method,
+                request.scope.get("raw_path", b"").decode("latin-1"),
+                request.scope.get("query_string", b"").decode("latin-1"),
+                dict(request.headers),
+            )
+        )
+
+    def nxt(request: Request, kind: str, query: str) -> str:
+        base = state.urls["other" if state.mode == "elsewhere" else "own"]
+        return f"{base}/src/{kind}?{query}"
+
+    async def source(request: Request) -> Response:
+        record(request)
+        kind = request.path_params["kind"]
+        q = request.query_params
+        per = state.per_page
+        if kind == "page_number":
+            page = int(q.get("page", 1))
+            pages = -(-len(state.items) // per)
+            return JSONResponse({"data": _page(state, (page - 1) * per), "pages": pages})
+        if kind == "offset":
+            off = int(q.get("offset", 0))
+            return JSONResponse({"data": _page(state, off), "total": len(state.items)})
+        at = int(q.get("at", q.get("cursor", "0")) or 0)
+        data = _page(state, at)
+        more = at + per < len(state.items) or state.mode == "endless"
+        step = 0 if state.mode == "endless" else per  # endless: the cursor never moves
+        if kind == "cursor":
+            return JSONResponse({"data": data, "next": str(at + step) if more else None})
+        link = nxt(request, kind, f"at={at + step}") if more else None
+        if kind == "json_link":
+            return JSONResponse({"data": data, "next_url": link})
+        headers = {"Link": f'<{link}>; rel="next"'} if link else {}
+        return JSONResponse({"data": data}, headers=headers)
+
+    async def redirect(request: Request) -> Response:
+        record(request)
+        return RedirectResponse(f"{state.urls['other']}/src/page_number?page=1", 302)
+
+    async def echo401(request: Request) -> Response:
+        record(request)
+        got = {k: v for k, v in request.headers.items() if k not in ("host", "accept-encoding")}
+        return JSONResponse({"error": "unauthorized", "you_sent": got,
+                             "query": str(request.query_params)}, 401)  # fmt: skip
+
+    async def create(request: Request) -> Response:
+        record(request)
+        key = request.headers.get("idempotency-key")
+        if key and key in state.keys:
+            return JSONResponse(state.keys[key], 201)
+        fault = state.create_faults.pop(0) if state.create_faults else ""
+        if fault == "reset_before":
+            _abort(request)
+            return Response(status_code=500)  # never reaches the client
+        if fault == "422":
+            return JSONResponse({"error": "refused"}, 422)
+        data = json.loads(await request.body() or b"{}")
+        state.creates += 1
+        rid = f"r{state.creates}"
+        state.records[rid] = {"id": rid, **data}
+        answer = {"id": rid, **data}
+        if key:
+            state.keys[key] = answer
+        return await _lost_answer(request, fault, answer, state)
+
+    async def find(request: Request) -> Response:
+        record(request)
+        sid = request.query_params.get("source_id")
+        return JSONResponse(
+            {"data": [r for r in state.records.values() if str(r.get("source_id")) == sid]}
+        )
+
+    async def anything(request: Request) -> Response:
+        record(request)
+        return JSONResponse({"ok": True, "path": request.url.path})
+
+    async def records(request: Request) -> Response:
+        return await (create(request) if request.method == "POST" else find(request))
+
+    return Starlette(
+        routes=[
+            Route("/src/redirect", redirect),
+            Route("/src/echo401", echo401),
+            Route("/src/{kind}", source),
+            Route("/dst/records", records, methods=["GET", "POST"]),
+            Route("/{path:path}", anything, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+        ]
+    )
+
+
+async def _lost_answer(
+    request: Request, fault: str, answer: dict[str, Any], state: FaultState
+) -> Response:
+    """The answer to a create that was stored: as it should be, or lost in one of the ways."""
+    if fault == "reset":
+        _abort(request)
+    elif fault == "timeout":
+        await asyncio.sleep(state.timeout_s)
+    elif fault == "502":
+        return JSONResponse({"error": "bad gateway"}, 502)
+    elif fault == "no_id":
+        return JSONResponse({"created": True}, 201)
+    elif fault == "cut":
+        body = json.dumps(answer).encode()
+        return _CutResponse(body)
+    return JSONResponse(answer, 201)
+
+
+class _CutResponse(Response):
+    """Announces the whole body, sends half of it, then drops the connection."""
+
+    def __init__(self, body: bytes) -> None:
+        super().__init__(status_code=201)
+        self.full = body
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        headers = [(b"content-type", b"application/json"),
+                   (b"content-length", str(len(self.full)).encode())]  # fmt: skip
+        await send({"type": "http.response.start", "status": 201, "headers": headers})
+        await send({"type": "http.response.body", "body": self.full[: len(self.full) // 2],
+                    "more_body": True})  # fmt: skip
+        client = scope.get("client")
+        _TRANSPORTS[(client[0], client[1])].abort()
+
+
+@contextmanager
+def fault_api(state: FaultState | None = None) -> Iterator[FaultState]:
+    """The fault API on 127.0.0.1 and on the other host (same state); yields the state with
+    `urls['own']` and `urls['other']` set."""
+    state = state or FaultState()
+    app = fault_app(state)
+    own = Served(app, http=ResettableH11)
+    other = Served(app, free_port(OTHER_HOST), host=OTHER_HOST, http=ResettableH11)
+    with own, other:
+        state.urls.update(own=own.url, other=other.url)
+        yield state
