@@ -29,7 +29,7 @@ from ..store.records import InstanceRow, LogRow
 from ..text import clean
 from ..timeutil import now
 from ..troubleshooting import match
-from . import events
+from . import events, notices
 from .pull import pages
 from .push import Pusher
 from .recorder import Recorder, StepTotals
@@ -383,6 +383,11 @@ class ServiceRun:
         finally:
             if checking is not None:
                 checking.cancel()
+        if paginator.warning:
+            title, details = notices.paging_stopped(self.service.source, stream.name, paginator)
+            await rec.flush(step_id=step_id, logs=[
+                rec.log(LogLevel.WARNING, title, details, step_id=step_id, code="paging_stopped")
+            ])  # fmt: skip
         await rec.drain()
         ms = int((time.perf_counter() - t0) * 1000)
         if cancelled:

@@ -4,9 +4,9 @@ One state, served on two hosts: 127.0.0.1 is the connectors' own host, 127.0.0.2
 host" (a next link or a redirect pointing elsewhere). Every request is recorded with the host it
 reached, its raw path, query and headers, so a test can see exactly what was sent where.
 
-Source (`/src/<kind>`): the paginators' shapes (page_number, offset, cursor, json_link,
-header_link), each with `mode`: normal, `endless` (the same cursor / next link every time, new
-records on each page), `elsewhere` (the next link points to the other host).
+Source (`/src/items`): pages in the shape of any paginator config (`paginator`, the dict a
+config or a preset holds, and `selector`), with `mode`: normal, `endless` (the same cursor / next
+link every time, new records on each page), `elsewhere` (the next link points to the other host).
 `/src/redirect` answers 302 to the other host; `/src/echo401` answers 401 echoing what it got.
 
 Destination (`/dst/records`): POST creates, GET ?source_id= finds, PATCH/PUT by id or key. The
@@ -61,6 +61,8 @@ class FaultState:
     items: list[dict[str, Any]] = field(default_factory=list)
     per_page: int = 5
     mode: str = "normal"  # normal | endless | elsewhere
+    paginator: dict[str, Any] = field(default_factory=lambda: {"type": "single_page"})
+    selector: str | None = "data"  # where the records are in a page's body
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
     create_faults: list[str] = field(default_factory=list)
     timeout_s: float = 1.0
@@ -104,37 +106,13 @@ def fault_app(state: FaultState) -> Starlette:
             )
         )
 
-    def nxt(request: Request, kind: str, query: str) -> str:
-        base = state.urls["other" if state.mode == "elsewhere" else "own"]
-        return f"{base}/src/{kind}?{query}"
-
     async def source(request: Request) -> Response:
         record(request)
-        kind = request.path_params["kind"]
-        q = request.query_params
-        per = state.per_page
-        if kind == "page_number":
-            page = int(q.get("page", 1))
-            pages = -(-len(state.items) // per)
-            return JSONResponse({"data": _page(state, (page - 1) * per), "pages": pages})
-        if kind == "offset":
-            off = int(q.get("offset", 0))
-            return JSONResponse({"data": _page(state, off), "total": len(state.items)})
-        at = int(q.get("at", q.get("cursor", "0")) or 0)
-        data = _page(state, at)
-        more = at + per < len(state.items) or state.mode == "endless"
-        step = 0 if state.mode == "endless" else per  # endless: the cursor never moves
-        if kind == "cursor":
-            return JSONResponse({"data": data, "next": str(at + step) if more else None})
-        link = nxt(request, kind, f"at={at + step}") if more else None
-        if kind == "json_link":
-            return JSONResponse({"data": data, "next_url": link})
-        headers = {"Link": f'<{link}>; rel="next"'} if link else {}
-        return JSONResponse({"data": data}, headers=headers)
+        return _source_page(state, request)
 
     async def redirect(request: Request) -> Response:
         record(request)
-        return RedirectResponse(f"{state.urls['other']}/src/page_number?page=1", 302)
+        return RedirectResponse(f"{state.urls['other']}/src/items", 302)
 
     async def echo401(request: Request) -> Response:
         record(request)
@@ -180,11 +158,52 @@ def fault_app(state: FaultState) -> Starlette:
         routes=[
             Route("/src/redirect", redirect),
             Route("/src/echo401", echo401),
-            Route("/src/{kind}", source),
+            Route("/src/items", source, methods=["GET", "POST"]),
             Route("/dst/records", records, methods=["GET", "POST"]),
             Route("/{path:path}", anything, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
         ]
     )
+
+
+def _put(body: dict[str, Any], path: str | None, value: Any) -> None:
+    if not path:
+        return
+    *parents, last = path.split(".")
+    for part in parents:
+        body = body.setdefault(part, {})
+    body[last] = value
+
+
+def _source_page(state: FaultState, request: Request) -> Response:
+    """One page in the shape `state.paginator` and `state.selector` describe."""
+    pag, q, per, n = state.paginator, request.query_params, state.per_page, len(state.items)
+    kind = pag.get("type", "single_page")
+    body: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    if kind == "page_number":
+        base = int(pag.get("base_page", 1))
+        start = (int(q.get(pag.get("page_param", "page"), base)) - base) * per
+        _put(body, pag.get("total_path"), -(-n // per))
+    elif kind == "offset":
+        start = int(q.get(pag.get("offset_param", "offset"), 0))
+        _put(body, pag.get("total_path"), n)
+    else:  # cursor and links carry the next start; endless: it never moves
+        start = int(q.get(pag.get("cursor_param", "cursor"), q.get("at", "0")) or 0)
+        more = start + per < n or state.mode == "endless"
+        after = str(start if state.mode == "endless" else start + per) if more else None
+        base = state.urls["other" if state.mode == "elsewhere" else "own"]
+        link = f"{base}/src/items?at={after}" if after is not None else None
+        if kind == "cursor":
+            _put(body, pag["cursor_path"], after)
+        elif kind == "json_link":
+            _put(body, pag["next_url_path"], link)
+        elif kind == "header_link" and link:
+            headers["Link"] = f'<{link}>; rel="{pag.get("rel", "next")}"'
+    data = _page(state, start)
+    if not state.selector:
+        return JSONResponse(data, headers=headers)
+    _put(body, state.selector, data)
+    return JSONResponse(body, headers=headers)
 
 
 async def _lost_answer(

@@ -3,6 +3,7 @@ it imported, and a run of it."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from fault_api import FaultState
@@ -20,21 +21,15 @@ def config_text(
     state: FaultState,
     *,
     kind: str = "page_number",
+    paginator: dict | None = None,
     push: str = "",
     src_extra: str = "",
     dst_extra: str = "",
     path: str = "",
 ) -> str:
-    paginators = {
-        "page_number": '{ type = "page_number", page_param = "page", total_path = "pages" }',
-        "offset": f'{{ type = "offset", limit = {state.per_page}, total_path = "total" }}',
-        "cursor": '{ type = "cursor", cursor_path = "next", cursor_param = "cursor" }',
-        "json_link": '{ type = "json_link", next_url_path = "next_url" }',
-        "header_link": '{ type = "header_link" }',
-        "single_page": '{ type = "single_page" }',
-    }
     push = push or 'push = { create = "POST /dst/records", id_path = "id" }'
-    pull = f'path = "{path or "/src/" + kind}", data_selector = "data"'
+    state.paginator = paginator or dict(PAGINATORS[kind])
+    pull = f'path = "{path or "/src/items"}", data_selector = "data"'
     return f"""
 [connectors.src]
 base_url = "{state.urls["own"]}"
@@ -57,13 +52,27 @@ cooldown_minutes = 0
 [[services.sync.streams]]
 name = "items"
 key = "id"
-pull = {{ {pull}, paginator = {paginators[kind]} }}
+pull = {{ {pull}, paginator = {_inline(state.paginator)} }}
 {push}
 
 [services.sync.streams.fields]
 name = {{ from = "name" }}
 source_id = {{ from = "id", transforms = ["string"] }}
 """
+
+
+PAGINATORS: dict[str, dict] = {
+    "page_number": {"type": "page_number", "page_param": "page", "total_path": "pages"},
+    "offset": {"type": "offset", "limit": 5, "total_path": "total"},
+    "cursor": {"type": "cursor", "cursor_path": "next", "cursor_param": "cursor"},
+    "json_link": {"type": "json_link", "next_url_path": "next_url"},
+    "header_link": {"type": "header_link"},
+    "single_page": {"type": "single_page"},
+}
+
+
+def _inline(d: dict) -> str:
+    return "{ " + ", ".join(f"{k} = {json.dumps(v)}" for k, v in d.items()) + " }"
 
 
 class Stores:

@@ -1,0 +1,75 @@
+"""DATA 2: paging against the fault API, for every generic paginator kind and every preset's:
+all records read once; a cursor or next link that never advances (with new records on every
+page) stops at once with a WARNING, not after thousands of requests."""
+
+from __future__ import annotations
+
+import pytest
+from fault_api import FaultState, fault_api
+from fault_config import PAGINATORS, config_text, run
+
+from core.config import ConnectorConfig, Pull
+from core.connectors.client import Client
+from core.connectors.paginators import make_paginator
+from core.connectors.presets import PRESETS
+from core.engine.pull import pages
+
+SHAPES = [(f"generic {k}", p, "data", "GET", None) for k, p in PAGINATORS.items()] + [
+    (f"preset {name}", dict(p.paginator), p.selector_for("/src/items"), p.method, p.json_body)
+    for name, p in sorted(PRESETS.items())
+]
+MOVING = [s for s in SHAPES if s[1]["type"] in ("cursor", "json_link", "header_link")]
+
+
+@pytest.fixture(scope="module")
+def api():
+    with fault_api(FaultState(items=[{"id": i} for i in range(1, 13)], per_page=5)) as state:
+        yield state
+
+
+async def _pull(state: FaultState, shape) -> tuple[list, object]:
+    _, paginator, selector, method, body = shape
+    state.paginator, state.selector = paginator, selector
+    given = {"data_selector": selector, "paginator": paginator, "method": method, "json": body}
+    pull = Pull.model_validate({"path": "/src/items", **given})
+    client = Client("src", ConnectorConfig(base_url=state.urls["own"]))
+    pag = make_paginator(pull.paginator, pull.path, pull.params)
+    got = []
+    try:
+        async for page in pages(client, pull, pag):
+            assert not page.error, page.error
+            got.append(page)
+    finally:
+        await client.aclose()
+    return got, pag
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=[s[0] for s in SHAPES])
+async def test_every_paginator_reads_every_record_once(api, shape):
+    api.mode, api.seen[:] = "normal", []
+    got, pag = await _pull(api, shape)
+    ids = [r["id"] for p in got for r in p.records]
+    expected = list(range(1, 6)) if shape[1]["type"] == "single_page" else list(range(1, 13))
+    assert ids == expected, pag.stop_reason
+    assert not pag.warning
+
+
+@pytest.mark.parametrize("shape", MOVING, ids=[s[0] for s in MOVING])
+async def test_a_cursor_that_never_advances_stops_at_once(api, shape):
+    api.mode, api.seen[:] = "endless", []
+    try:
+        got, pag = await _pull(api, shape)
+    finally:
+        api.mode = "normal"
+    assert len(api.seen) <= 2  # the first page, the page its cursor names; not that one again
+    assert pag.warning and "does not advance" in pag.stop_reason
+
+
+async def test_an_endless_cursor_run_stops_with_a_warning(stores):
+    with fault_api(FaultState(mode="endless")) as api:
+        store = await stores.make(config_text(api, kind="cursor"))
+        r = await run(store)
+        assert api.creates == r.created == 4 and len(api.sent_to("127.0.0.1")) == 2 + 4
+        logs = (await store.list_logs(run_id=r.run_id, level="warning")).items
+        assert [entry.title for entry in logs] == ["Paging of items stopped early"]
+        assert "does not advance" in logs[0].details
