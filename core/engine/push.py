@@ -18,6 +18,7 @@ from typing import Any
 
 from ..config import StreamConfig, parse_endpoint
 from ..connectors.client import Client, Exchange, ResponseError
+from ..connectors.templates import BadValue, fill
 from ..mapping.fields import Mapper, MappingFailed, Skip, payload_hash
 from ..mapping.paths import get_path
 from ..models import EntityAction, EntityStatus
@@ -69,9 +70,14 @@ def idempotency_key(service_id: int, stream: str, d: Decision) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"syncdeck:{service_id}:{stream}:{d.external_id}"))
 
 
-def _endpoint(template: str, *, internal_id: str = "", key: str = "") -> tuple[str, str]:
+_NAMES = {"id": "destination id", "key": "source id"}
+
+
+def _endpoint(template: str, *, internal_id: str | None = None, key: str = "") -> tuple[str, str]:
+    """(method, path) with the ids percent-encoded. Raises BadValue for an id no URL can hold."""
     method, path = parse_endpoint(template)
-    return method, path.replace("{id}", internal_id).replace("{key}", key)
+    values = {"key": key} if internal_id is None else {"key": key, "id": internal_id}
+    return method, fill(path, values, _NAMES)
 
 
 class Pusher:
@@ -128,6 +134,10 @@ class Pusher:
                 continue
             except Skip as exc:
                 append(Decision(i, ext, _SKIP, reason=str(exc)))
+                continue
+            except Exception as exc:  # noqa: BLE001 - one record's fault must not end the run
+                reason = f"internal error while mapping: {type(exc).__name__}: {exc}"
+                append(Decision(i, ext, _FAIL, reason=reason))
                 continue
             internal, old_hash, pending = get_known(ext, _UNKNOWN)
             if internal:
@@ -243,6 +253,12 @@ class Pusher:
             if d.action == EntityAction.CREATE:
                 return await self._create(d, calls)
             return await self._update(d, calls)
+        except BadValue as exc:  # an id no URL can hold: this record fails, nothing is sent
+            sent = bool(calls) or d.reconcile
+            row = (
+                None if sent or d.action != EntityAction.CREATE else self._row(d, None, None, False)
+            )
+            return EntityStatus.FAILED, str(exc), d.internal_id, calls, row
         except Exception as exc:  # noqa: BLE001 - one entity's fault must not end the run
             reason = f"internal error while pushing: {type(exc).__name__}: {exc}"
             return EntityStatus.FAILED, reason, d.internal_id, calls, None
@@ -303,8 +319,10 @@ class Pusher:
             if attempt > 1:
                 await self.client.pause(attempt - 1)
             method, path = _endpoint(push.create, key=d.external_id)
+            # a PUT to a path named by the key creates one resource however often it is sent
+            safe = bool(key_header) or method == "PUT"
             ex = await self.client.request(
-                method, path, json=d.payload, headers=headers, idempotent=bool(key_header)
+                method, path, json=d.payload, headers=headers, idempotent=safe
             )
             calls.extend(ex.calls)
             if ex.ambiguous:

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -71,6 +72,7 @@ class FaultState:
     seen: list[Seen] = field(default_factory=list)
     urls: dict[str, str] = field(default_factory=dict)  # "own" / "other" -> base URL
     endless: int = 0  # records served in endless mode
+    make_id: Callable[[int], str] = lambda n: f"r{n}"  # the id of the nth record created
 
     def sent_to(self, host: str) -> list[Seen]:
         return [s for s in self.seen if s.host == host]
@@ -133,7 +135,7 @@ def fault_app(state: FaultState) -> Starlette:
             return JSONResponse({"error": "refused"}, 422)
         data = json.loads(await request.body() or b"{}")
         state.creates += 1
-        rid = f"r{state.creates}"
+        rid = state.make_id(state.creates)
         state.records[rid] = {"id": rid, **data}
         answer = {"id": rid, **data}
         if key:
@@ -149,7 +151,8 @@ def fault_app(state: FaultState) -> Starlette:
 
     async def anything(request: Request) -> Response:
         record(request)
-        return JSONResponse({"ok": True, "path": request.url.path})
+        last = request.scope.get("raw_path", b"").decode("latin-1").split("?")[0].split("/")[-1]
+        return JSONResponse({"id": unquote(last), "path": request.url.path})
 
     async def records(request: Request) -> Response:
         return await (create(request) if request.method == "POST" else find(request))
