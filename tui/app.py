@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -90,6 +91,15 @@ class SyncdeckApp(App[int]):
         if isinstance(screen, ExportPrompt) and await screen.type_ahead(event):
             event.prevent_default()
             event.stop()
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """OSC 52 in a terminal; in a browser the value opens in a new tab to copy from."""
+        if not self.is_web:
+            super().copy_to_clipboard(text)
+            return
+        self._clipboard = text
+        self.deliver_text(io.StringIO(text), save_filename="syncdeck-copied.txt",
+                          open_method="browser")  # fmt: skip
 
     async def on_unmount(self) -> None:
         if self.api is not None:

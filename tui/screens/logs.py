@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Input
 from core.console_api import ConsoleAPI
 from core.errors import UserError
 
-from ..export import default_path, export_csv
+from ..export import default_path, deliver_csv, export_csv, export_csv_text
 from ..views.base import KINDS, LEVELS, PAGE_SIZES, RANGES, Filters, Level, Query, Scope
 from ..views.registry import VIEWS
 from ..widgets.breadcrumb import Breadcrumb
@@ -324,6 +324,9 @@ class LogsScreen(LiveLoader, Screen):
 
     def action_export(self) -> None:
         view = VIEWS[self.level.kind]
+        if self.app.is_web:  # in a browser: a download, never a file on the server
+            self._export_download()
+            return
         prompt = ExportPrompt(default_path(view.kind, self.now()), view.title)
         self.app.push_screen(prompt, self._export_to)
 
@@ -340,5 +343,15 @@ class LogsScreen(LiveLoader, Screen):
                 self.notify(str(exc), severity="error", markup=False)
                 return
             self.notify(f"Exported {rows:,} rows to {written}", timeout=8, markup=False)
+
+        self.run_worker(work(), group="export", exit_on_error=False)
+
+    def _export_download(self) -> None:
+        query, view = self.query_for(), VIEWS[self.level.kind]
+
+        async def work() -> None:
+            rows, text = await export_csv_text(view, query)
+            name = deliver_csv(self.app, text, view.kind, query.now)
+            self.notify(f"Exported {rows:,} rows: your browser downloads {name}", markup=False)
 
         self.run_worker(work(), group="export", exit_on_error=False)
