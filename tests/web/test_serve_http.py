@@ -103,3 +103,31 @@ def test_trusted_header_only_from_the_trusted_proxy(seeded_db, tmp_path) -> None
     finally:
         trusted.stop()
         untrusted.stop()
+
+
+def test_password_sign_in_and_throttle(seeded_db, tmp_path) -> None:
+    from web.auth import hash_password
+
+    users = tmp_path / "users"
+    users.write_text(f"ana:{hash_password('a long enough password')}\n")
+    served = start(seeded_db.path, tmp_path, "--password-file", str(users), token=False)
+    url, origin = served.url, {"Origin": served.url}
+    try:
+        with httpx.Client() as client:
+            form = client.get(f"{url}/login").text
+            assert 'name="user"' in form and 'name="secret"' in form
+            ok = client.post(f"{url}/login", headers=origin,
+                             data={"user": "ana", "secret": "a long enough password"})  # fmt: skip
+            assert ok.status_code == 303 and "syncdeck_session" in ok.cookies
+            assert client.get(f"{url}/").status_code == 200
+        with httpx.Client() as stranger:
+            codes = [
+                stranger.post(f"{url}/login", headers=origin,
+                              data={"user": "ana", "secret": f"guess {i}"}).status_code
+                for i in range(6)
+            ]  # fmt: skip
+        assert codes == [401] * 5 + [429]
+        assert "serve: 401 POST /login from 127.0.0.1: wrong user or password" in served.log()
+        assert "too many failed sign-ins" in served.log()
+    finally:
+        served.stop()
