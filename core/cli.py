@@ -33,6 +33,7 @@ from typing import Any, NoReturn
 
 from .errors import UserError
 from .store.sqlite.db import resolve_db_path, translate_error
+from .text import clean
 
 COMMAND_MODULES: list[str] = [
     "core.commands.reads",
@@ -103,7 +104,7 @@ def open_console(args: argparse.Namespace, db: str | None) -> int:
 
 
 def _fail(error: UserError) -> int:
-    text = " ".join(str(error).split())
+    text = clean(str(error), single_line=True)  # may quote a config key or a stored name
     sys.stderr.write(f"{PROG}: {text}\n")
     return getattr(error, "exit_code", EXIT_USER)  # 2; a refused run (cooldown) is 1
 

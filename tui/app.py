@@ -10,10 +10,12 @@ from functools import partial
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from core.console_api import ConsoleAPI
 from core.errors import UserError
+from core.text import clean
 
 from .screens.connectors import ConnectorsScreen
 from .screens.export_prompt import ExportPrompt
@@ -100,6 +102,21 @@ class SyncdeckApp(App[int]):
         self._clipboard = text
         self.deliver_text(io.StringIO(text), save_filename="syncdeck-copied.txt",
                           open_method="browser")  # fmt: skip
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast (screens call this one too) may quote third-party text: no control or
+        bidi character reaches the terminal through it."""
+        super().notify(
+            clean(message), title=clean(title), severity=severity, timeout=timeout, markup=markup
+        )
 
     async def on_unmount(self) -> None:
         if self.api is not None:

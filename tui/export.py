@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import UserError
-from core.text import clean
+from core.text import csv_cell
 
 from .views.base import Query
 
 EXPORT_PAGE = 1000
-_FORMULA = ("=", "+", "-", "@")
 
 
 def default_path(kind: str, now: float, directory: str | None = None) -> str:
@@ -31,17 +30,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, dict | list):
         value = json.dumps(value, ensure_ascii=False, default=str)
-    text = clean(value)
-    # A spreadsheet must not run a formula that came from a third-party system.
-    return "'" + text if text.startswith(_FORMULA) and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    # Cleaned, and a spreadsheet must not run a formula that came from a third-party system.
+    return str(csv_cell(value if isinstance(value, str) else str(value)))
 
 
 def _target(path: str, kind: str, now: float) -> Path:

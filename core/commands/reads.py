@@ -23,7 +23,7 @@ from ..models import (
     StepInstance,
 )
 from ..timeutil import duration, local_minute, relative
-from .base import add_paging, command, fetch_page, since_type
+from .base import add_paging, command, fetch_page, id_type, since_type
 from .output import Column, attr, emit_page, emit_rows, output_format, render_json, render_table
 
 
@@ -338,15 +338,15 @@ def register(subparsers: Any) -> None:
     add_paging(p, 20)
 
     p = command(subparsers, "steps", steps, help="the steps (streams) of a run")
-    p.add_argument("run", type=int, metavar="RUN", help="run id")
+    p.add_argument("run", type=id_type, metavar="RUN", help="run id")
     add_paging(p, 50)
 
     p = command(subparsers, "instances", instances, help="the pages (instances) of a step")
-    p.add_argument("step", type=int, metavar="STEP", help="step id")
+    p.add_argument("step", type=id_type, metavar="STEP", help="step id")
     add_paging(p, 50)
 
     p = command(subparsers, "entities", entities, help="the records a step processed")
-    p.add_argument("step", type=int, metavar="STEP", help="step id")
+    p.add_argument("step", type=id_type, metavar="STEP", help="step id")
     p.add_argument("--action", type=_one_choice(EntityAction), metavar="ACTION",
                    help="create, update, skip, delete or fail")  # fmt: skip
     p.add_argument("--status", type=_one_choice(EntityStatus), metavar="STATUS",
@@ -356,8 +356,8 @@ def register(subparsers: Any) -> None:
 
     p = command(subparsers, "calls", calls, help="the API calls of an instance or an entity")
     scope = p.add_mutually_exclusive_group(required=True)
-    scope.add_argument("--instance", type=int, metavar="ID", help="step instance id")
-    scope.add_argument("--entity", type=int, metavar="ID", help="entity id")
+    scope.add_argument("--instance", type=id_type, metavar="ID", help="step instance id")
+    scope.add_argument("--entity", type=id_type, metavar="ID", help="entity id")
     add_paging(p, 50)
 
     p = command(subparsers, "logs", logs, help="log events, newest first")
@@ -368,7 +368,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--until", type=since_type, metavar="WHEN", help="24h, 7d or a date")
     p.add_argument("--connector", metavar="NAME", help="events of this connector")
     p.add_argument("--service", metavar="NAME", help="events of this service")
-    p.add_argument("--run", type=int, metavar="RUN", help="events of this run")
+    p.add_argument("--run", type=id_type, metavar="RUN", help="events of this run")
     p.add_argument("--search", metavar="TEXT", help="text in the title or details")
     add_paging(p, 20)
 

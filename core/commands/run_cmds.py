@@ -13,6 +13,7 @@ from typing import Any
 
 from ..console_api import ConsoleAPI
 from ..errors import UserError
+from ..text import clean
 from .base import command
 
 
@@ -31,9 +32,10 @@ class ProgressLine:
                 self.out.write("\r\x1b[2K")
                 self.out.flush()
             return
-        text = (
+        text = clean(
             f"run {p.run_id} · {p.stream} page {p.page} · {p.pulled} pulled: {p.created} created, "
-            f"{p.updated} updated, {p.skipped} skipped, {p.failed} failed"
+            f"{p.updated} updated, {p.skipped} skipped, {p.failed} failed",
+            single_line=True,
         )
         t = time.monotonic()
         if self.tty:
@@ -56,7 +58,7 @@ async def do_run(args: argparse.Namespace, api: ConsoleAPI) -> int:
         args.service, force=args.force, full=args.full, stream=args.stream,
         dry_run=args.dry_run, progress=ProgressLine(),
     )  # fmt: skip
-    print(result.summary())
+    print(clean(result.summary()))
     return result.exit_code
 
 

@@ -178,7 +178,7 @@ class ServiceRun:
             raise
         from ..connectors.capture import share_secrets
 
-        share_secrets(self.src, self.dst)
+        self.redactor = share_secrets(self.src, self.dst)
 
     async def _emit(self, p: Progress) -> None:
         if self.progress is None:
@@ -190,8 +190,9 @@ class ServiceRun:
     async def run(self) -> RunResult:
         await self.prepare()
         rec = Recorder(
-            self.store, service_id=self.service.id, source_id=self.src_id, dest_id=self.dst_id
-        )
+            self.store, service_id=self.service.id, source_id=self.src_id, dest_id=self.dst_id,
+            redactor=self.redactor,
+        )  # fmt: skip
         self.rec = rec
         sync_type = (
             SyncType.FULL
@@ -231,6 +232,7 @@ class ServiceRun:
                 await self.dst.aclose()
         if self.dry_run:
             message = (message + " Dry run: nothing was sent.").strip()
+        message = rec.redact(message)
         await rec.finish_run(status.value, message)
         t = rec.totals
         result = RunResult(
@@ -334,7 +336,8 @@ class ServiceRun:
                     break
                 self.src_confirmed = True
                 if not totals.pulled:  # the first records of the pull: the mapping grid's preview
-                    await store.record_samples(self.service.id, stream.name, page.records)
+                    samples = self.redactor.data(page.records)
+                    await store.record_samples(self.service.id, stream.name, samples)
                 if self.only_ids is not None:
                     keep = self.only_ids.get(stream.name, set())
                     page.records = [r for r in page.records if pusher.mapper.external_id(r) in keep]
@@ -413,7 +416,7 @@ class ServiceRun:
         logs.append(rec.log(level, title, details, kind=LogKind.MILESTONE, step_id=step_id))
         await rec.flush(step_id=step_id, logs=logs)
         await store.update_step(
-            step_id, status=status.value, finished_at=now(), message=error,
+            step_id, status=status.value, finished_at=now(), message=rec.redact(error),
             rate_limited=int(totals.rate_limited),
         )  # fmt: skip
         if fatal is not None:

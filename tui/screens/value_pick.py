@@ -81,9 +81,9 @@ class ValuePick(ModalScreen[str | None]):
         for value, label in choices:
             if typed and typed not in value.lower() and typed not in label.lower():
                 continue
-            shown = Text(value, style="bold")
+            shown = Text(clean(value, 200, single_line=True), style="bold")  # from the API
             if label:
-                shown.append(f"  {label}", style="dim")
+                shown.append(f"  {clean(label, 200, single_line=True)}", style="dim")
             opts.add_option(Option(shown, id=value))
 
     @on(Input.Changed, "#pick-value")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 from pathlib import Path
@@ -57,6 +58,14 @@ def translate_error(exc: Exception, path: Path) -> StoreError:
     return StoreError(f"The store {path} could not be used: {exc}.", "Check the file, then retry.")
 
 
+async def _thread_stopped(conn: aiosqlite.Connection) -> None:
+    """After a failed connect aiosqlite stops its worker thread, which then answers on this event
+    loop: wait for it, or it finds the loop closed and prints a traceback after our message."""
+    thread = getattr(conn, "_thread", None)
+    if thread is not None:
+        await asyncio.to_thread(thread.join, 5)
+
+
 async def open_connection(
     path: Path, *, create: bool, readonly: bool = False
 ) -> aiosqlite.Connection:
@@ -81,11 +90,16 @@ async def open_connection(
                 f"Cannot create the folder for the store {path}: {exc.strerror}.",
                 "Choose another path with --db.",
             ) from None
-    try:
-        conn = await aiosqlite.connect(
-            str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+    if path.is_dir():
+        raise StoreError(
+            f"{path} is a folder, not a store file.",
+            f"Point --db at a file, for example --db {path / 'syncdeck.db'}.",
         )
+    conn = aiosqlite.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        await conn
     except sqlite3.Error as exc:
+        await _thread_stopped(conn)
         raise translate_error(exc, path) from None
     try:
         conn.row_factory = sqlite3.Row
