@@ -41,7 +41,7 @@ class ConsoleAPI(AdminAPI):
         create: bool = False,
         read_only: bool = False,
     ) -> ConsoleAPI:
-        api = cls(await open_store(db, create=create), read_only=read_only)
+        api = cls(await open_store(db, create=create, read_only=read_only), read_only=read_only)
         if not read_only:  # a run whose process died (kill -9) shows as interrupted, not running
             try:
                 await api.store.mark_interrupted()
