@@ -7,7 +7,9 @@ Actions (run now, cancel, retry failed, test connection...) are added here as th
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import time
 from typing import Any
 
 from .admin_api import AdminAPI
@@ -26,6 +28,7 @@ from .models import (
     Tiles,
 )
 from .store import Page, PruneReport, Store, open_store
+from .store.liveness import probably_dead
 
 
 class ConsoleAPI(AdminAPI):
@@ -41,7 +44,7 @@ class ConsoleAPI(AdminAPI):
         create: bool = False,
         read_only: bool = False,
     ) -> ConsoleAPI:
-        api = cls(await open_store(db, create=create), read_only=read_only)
+        api = cls(await open_store(db, create=create, read_only=read_only), read_only=read_only)
         if not read_only:  # a run whose process died (kill -9) shows as interrupted, not running
             try:
                 await api.store.mark_interrupted()
@@ -72,10 +75,11 @@ class ConsoleAPI(AdminAPI):
         return await self.store.connector_tiles()
 
     async def runs(self, **filters: Any) -> Page[Run]:
-        return await self.store.list_runs(**filters)
+        page = await self.store.list_runs(**filters)
+        return dataclasses.replace(page, items=[flag_stale(r) for r in page.items])
 
     async def run(self, run_id: int) -> Run:
-        return await self.store.get_run(run_id)
+        return flag_stale(await self.store.get_run(run_id))
 
     async def steps(self, run_id: int, **paging: Any) -> Page[Step]:
         return await self.store.list_steps(run_id, **paging)
@@ -219,3 +223,15 @@ class ConsoleAPI(AdminAPI):
         from .config_io import validate_file
 
         return validate_file(path)
+
+
+def flag_stale(run: Run) -> Run:
+    """A run still "running" or "queued" whose process is gone (this host) or silent (another
+    host) is flagged stale: a read-only reader may not mark it interrupted, but must not show it
+    as running either (a writer marks it interrupted when it next opens the store)."""
+    if run.status.finished:
+        return run
+    beat = run.heartbeat_at.timestamp() if run.heartbeat_at is not None else None
+    if probably_dead(run.pid, run.host, beat, now=time.time()):
+        return run.model_copy(update={"stale": True})
+    return run

@@ -204,4 +204,6 @@ def run_console(
         if app.error.hint:
             print(app.error.hint, file=sys.stderr)
         return app.error.exit_code
+    if app.return_code:  # an unhandled exception (1), the terminal gone (129), SIGTERM (143)
+        return app.return_code
     return int(code or 0)

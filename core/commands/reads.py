@@ -77,14 +77,14 @@ RUN_COLUMNS = [
     attr("service", 28),
     Column("TYPE", lambda r: r.sync_type, 10),
     attr("trigger", 8),
-    attr("status", 11),
+    Column("STATUS", lambda r: r.shown_status, 21),
     Column("DURATION", _ms, 10, right=True),
     attr("pulled", 8, right=True),
     attr("created", 8, right=True),
     attr("updated", 8, right=True),
     attr("skipped", 8, right=True),
     attr("failed", 8, right=True),
-    attr("message", 60, flex=True),
+    Column("MESSAGE", lambda r: " ".join(filter(None, (r.stale_note, r.message))), 60, flex=True),
 ]
 STEP_COLUMNS = [
     attr("id", 10, right=True),

@@ -18,8 +18,11 @@ __all__ = [
 
 
 async def open_store(
-    location: str | os.PathLike[str] | None = None, *, create: bool = True
+    location: str | os.PathLike[str] | None = None, *, create: bool = True, read_only: bool = False
 ) -> Store:
     """Open (and migrate) the store the user named: a path (or `SYNCDECK_DB`, or the default
-    file). `create=False` refuses a missing store with a clear message."""
-    return await open_sqlite_store(resolve_db_path(location), create=create)
+    file). `create=False` refuses a missing store with a clear message. `read_only` never
+    writes (nor creates, nor migrates) the store."""
+    return await open_sqlite_store(
+        resolve_db_path(location), create=create and not read_only, read_only=read_only
+    )

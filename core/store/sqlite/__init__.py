@@ -69,11 +69,14 @@ class SqliteStore(Reads, LogReads, SearchReads, Writes, Retention, State, Sample
         }
 
 
-async def open_sqlite_store(resolved: Path, *, create: bool = True) -> SqliteStore:
-    """Open (and migrate) the file. `create=False` refuses a missing file with a clear message."""
-    wconn = await open_connection(resolved, create=create)
+async def open_sqlite_store(
+    resolved: Path, *, create: bool = True, read_only: bool = False
+) -> SqliteStore:
+    """Open (and migrate) the file. `create=False` refuses a missing file with a clear message.
+    `read_only`: both connections use SQLite's read-only URI modes (nothing written, ever)."""
+    wconn = await open_connection(resolved, create=create, readonly=read_only)
     try:
-        rconn = await open_connection(resolved, create=False)
+        rconn = await open_connection(resolved, create=False, readonly=read_only)
     except BaseException:
         await wconn.close()
         raise

@@ -93,6 +93,9 @@ def run(r: sqlite3.Row) -> Run:
         errors=r["errors"],
         message=r["message"],
         retry_of=r["retry_of"],
+        host=r["host"],
+        pid=r["pid"],
+        heartbeat_at=to_dt(r["heartbeat_at"]),
     )
 
 
