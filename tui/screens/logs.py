@@ -29,6 +29,7 @@ from ..widgets.status_line import StatusLine
 from ..widgets.tiles import Tiles
 from .export_prompt import ExportPrompt
 from .live_loader import LiveLoader
+from .run_actions import RUN_ACTION_BINDINGS, RunActions
 
 
 def _crumb_bindings() -> list[Binding]:
@@ -46,7 +47,7 @@ def _crumb_bindings() -> list[Binding]:
     return out
 
 
-class LogsScreen(LiveLoader, Screen):
+class LogsScreen(RunActions, LiveLoader, Screen):
     """The screen on-call engineers live in. Opens on the log grid; `v` switches to Runs."""
 
     BINDINGS = [
@@ -69,6 +70,7 @@ class LogsScreen(LiveLoader, Screen):
         Binding("t", "cycle_range", "Range", show=False, id="logs.range"),
         Binding("d", "toggle_detail", "Detail pane", show=False, id="logs.detail"),
         *_crumb_bindings(),
+        *RUN_ACTION_BINDINGS,
     ]
 
     def __init__(
