@@ -180,6 +180,21 @@ class ConsoleAPI(AdminAPI):
         self._writable("Enabling or disabling a service")
         return await set_service_enabled(self.store, name, enabled)
 
+    async def sync_states(self) -> list[Any]:
+        """Per service: synced / syncing / needs resync (and why) / never run (core.resync)."""
+        from .resync import sync_states
+
+        return await sync_states(self.store)
+
+    async def resync(
+        self, names: list[str] | None = None, *, force: bool = False, **options: Any
+    ) -> list[Any]:
+        """Run the named services again, or every one that needs a resync (core.resync)."""
+        from .resync import resync
+
+        self._writable("Resyncing services")
+        return await resync(self.store, names, force=force, **options)
+
     # ---- maintenance -------------------------------------------------------------------------
 
     async def prune(self, **options: Any) -> PruneReport:

@@ -63,6 +63,7 @@ class Store(Protocol):
         after: int | None = None,
         before: int | None = None,
         text: str | None = None,
+        failed: bool = False,
     ) -> Page[ApiCall]: ...
     async def list_connectors(self) -> list[Connector]: ...
     async def list_entities(
@@ -85,6 +86,7 @@ class Store(Protocol):
         after: int | None = None,
         before: int | None = None,
         text: str | None = None,
+        failed: bool = False,
     ) -> Page[StepInstance]: ...
     async def list_runs(
         self,
@@ -98,10 +100,17 @@ class Store(Protocol):
         limit: int = 20,
         after: int | None = None,
         before: int | None = None,
+        failed: bool = False,
     ) -> Page[Run]: ...
     async def list_services(self) -> list[Service]: ...
     async def list_steps(
-        self, run_id: int, *, limit: int = 50, after: int | None = None, before: int | None = None
+        self,
+        run_id: int,
+        *,
+        limit: int = 50,
+        after: int | None = None,
+        before: int | None = None,
+        failed: bool = False,
     ) -> Page[Step]: ...
     async def max_ids(self) -> dict[str, int]: ...
     async def service_id(self, name: str) -> int: ...

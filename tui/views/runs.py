@@ -40,10 +40,11 @@ class RunsView:
     async def fetch(self, q: Query, **paging: Any) -> Window[Run]:
         page = await q.api.runs(
             connector=q.scope.connector or q.filters.connector, service=q.scope.service,
-            since=q.filters.since(q.now), touching=q.level.search or None, **paging,
+            since=q.filters.since(q.now), touching=q.level.search or None,
+            failed=q.filters.failed_only, **paging,
         )  # fmt: skip
         note = f"{page.total:,} runs touched it" if q.level.search else ""
-        return Window.of(page, note)
+        return Window.of(page, note).failed_note(q, "runs with failures")
 
     def cells(self, r: Run, now: float) -> list[Text]:
         return [
@@ -109,7 +110,8 @@ class StepsView:
             steps = await q.api.search_steps(run_id, q.level.search)
             hits = await q.api.search_id(q.level.search, run_id=run_id, limit=1)
             return Window(steps, len(steps), note=f"{len(steps)} steps · {hits.total} entities")
-        return Window.of(await q.api.steps(run_id, **paging))
+        page = await q.api.steps(run_id, failed=q.filters.failed_only, **paging)
+        return Window.of(page).failed_note(q, "steps with failures")
 
     def cells(self, s: Step, now: float) -> list[Text]:
         return [
