@@ -255,7 +255,7 @@ class ConnectorsScreen(GridScreen):
 
             self.app.push_screen(ReconnectForm(self.api, name, fields), done)
 
-        self.run_worker(ask(), group="ask", exit_on_error=False)
+        self.ask(ask)
 
     def action_disconnect(self) -> None:
         name = self.current
@@ -282,7 +282,7 @@ class ConnectorsScreen(GridScreen):
 
             self.app.push_screen(Confirm(f"Disconnect {name}", message, "Disconnect"), answer)
 
-        self.run_worker(ask(), group="ask", exit_on_error=False)
+        self.ask(ask)
 
     def action_undo(self) -> None:
         if not self.writable("undo"):

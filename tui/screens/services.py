@@ -268,7 +268,7 @@ class ServicesScreen(GridScreen):
 
             self.app.push_screen(ServiceForm(self.api, name, values), done)
 
-        self.run_worker(ask(), group="ask", exit_on_error=False)
+        self.ask(ask)
 
     def action_add(self) -> None:
         if not self.writable("adding a service"):
@@ -284,7 +284,7 @@ class ServicesScreen(GridScreen):
 
             self.app.push_screen(NewServiceForm(self.api, names), done)
 
-        self.run_worker(ask(), group="ask", exit_on_error=False)
+        self.ask(ask)
 
     def action_delete(self) -> None:
         name = self.current
