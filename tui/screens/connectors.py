@@ -275,10 +275,10 @@ class ConnectorsScreen(GridScreen):
                     return
 
                 def done(disabled: list[str]) -> None:
-                    self.notify(f"{name} disconnected; disabled: {', '.join(disabled) or 'none'}.",
-                                timeout=6, markup=False)  # fmt: skip
+                    self.notify(f"{name} disconnected; disabled: {', '.join(disabled) or 'none'}. "
+                                "u undoes it.", timeout=6, markup=False)  # fmt: skip
 
-                self.act(lambda: self.api.disconnect_connector(name), done)
+                self.act(lambda: self.api.disconnect_connector(name, undoable=True), done)
 
             self.app.push_screen(Confirm(f"Disconnect {name}", message, "Disconnect"), answer)
 

@@ -249,9 +249,10 @@ class ServicesScreen(GridScreen):
         enabled = not self.items[name].enabled
 
         def done(svc: Any) -> None:
-            self.notify(f"{name} {'enabled' if enabled else 'disabled'}.", markup=False)
+            word = "enabled" if enabled else "disabled"
+            self.notify(f"{name} {word}. u undoes it.", markup=False)
 
-        self.act(lambda: self.api.set_service_enabled(name, enabled), done)
+        self.act(lambda: self.api.set_service_enabled(name, enabled, undoable=True), done)
 
     def action_edit(self) -> None:
         name = self.current
