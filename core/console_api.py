@@ -168,16 +168,25 @@ class ConsoleAPI(AdminAPI):
         self._writable("Reconnecting a connector")
         return await reconnect_connector(self.store, name, values)
 
-    async def disconnect_connector(self, name: str) -> list[str]:
+    async def disconnect_connector(self, name: str, *, undoable: bool = False) -> list[str]:
+        """`undoable`: on the console's undo stack (`u`), as every console change is."""
+        from . import admin_undo
         from .actions import disconnect_connector
 
         self._writable("Disconnecting a connector")
+        if undoable:
+            return await admin_undo.disconnect(self.store, name)
         return await disconnect_connector(self.store, name)
 
-    async def set_service_enabled(self, name: str, enabled: bool) -> Service:
+    async def set_service_enabled(
+        self, name: str, enabled: bool, *, undoable: bool = False
+    ) -> Service:
+        from . import admin_undo
         from .actions import set_service_enabled
 
         self._writable("Enabling or disabling a service")
+        if undoable:
+            return await admin_undo.set_enabled(self.store, name, enabled)
         return await set_service_enabled(self.store, name, enabled)
 
     async def sync_states(self) -> list[Any]:

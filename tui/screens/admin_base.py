@@ -222,6 +222,24 @@ class AdminScreen(Screen):
 
         self.run_worker(run(), group=group, exit_on_error=False)
 
+    def ask(self, work: Callable[[], Awaitable[Any]]) -> None:
+        """Run `work`: it fetches what a form or a question needs, then pushes it. Keys typed
+        meanwhile wait for that form (tui/key_router.py) instead of reaching this screen."""
+        router = getattr(self.app, "keys", None)
+        if router is not None:
+            router.hold()
+
+        async def run() -> None:
+            try:
+                await work()
+            except UserError as exc:
+                self.notify(str(exc), severity="error", timeout=8, markup=False)
+            finally:
+                if router is not None:  # nothing pushed: the keys go on to this screen
+                    self.app.call_later(router.release)
+
+        self.run_worker(run(), group="ask", exit_on_error=False)
+
     def open_logs(self, scope: Scope, root: str = "logs") -> None:
         from .scoped_logs import ScopedLogsScreen
 

@@ -264,9 +264,10 @@ class ServicesScreen(ResyncActions, GridScreen):
         enabled = not self.items[name].enabled
 
         def done(svc: Any) -> None:
-            self.notify(f"{name} {'enabled' if enabled else 'disabled'}.", markup=False)
+            word = "enabled" if enabled else "disabled"
+            self.notify(f"{name} {word}. u undoes it.", markup=False)
 
-        self.act(lambda: self.api.set_service_enabled(name, enabled), done)
+        self.act(lambda: self.api.set_service_enabled(name, enabled, undoable=True), done)
 
     def action_edit(self) -> None:
         name = self.current
@@ -283,7 +284,7 @@ class ServicesScreen(ResyncActions, GridScreen):
 
             self.app.push_screen(ServiceForm(self.api, name, values), done)
 
-        self.run_worker(ask(), group="ask", exit_on_error=False)
+        self.ask(ask)
 
     def action_add(self) -> None:
         if not self.writable("adding a service"):
@@ -299,7 +300,7 @@ class ServicesScreen(ResyncActions, GridScreen):
 
             self.app.push_screen(NewServiceForm(self.api, names), done)
 
-        self.run_worker(ask(), group="ask", exit_on_error=False)
+        self.ask(ask)
 
     def action_delete(self) -> None:
         name = self.current
