@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 PG_BINARIES = ("initdb", "pg_ctl")
+PASSWORD_ROLE = "syncdeck_pw"
 
 
 def _free_port() -> int:
@@ -66,6 +67,9 @@ class Cluster:
             "initdb", "-D", str(self.data), "-U", self.superuser, "-A", "trust", "-E", "UTF8",
             "--locale=C", "--no-sync",
         ])  # fmt: skip
+        # One role must give a password (the wrong-password test); everyone else is trusted.
+        hba = self.data / "pg_hba.conf"
+        hba.write_text(f"host all {PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
         opts = (
             f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories="
             f"{self.dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off "

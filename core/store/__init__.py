@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 
+from ..errors import StoreError
 from .interface import Store
 from .location import is_postgres_url
 from .page import PAGE_SIZES, Page
@@ -16,7 +17,8 @@ from .sqlite.db import default_db_path, resolve_db_path
 
 __all__ = [
     "LATEST", "PAGE_SIZES", "Batch", "CallRow", "Counts", "EntityRow", "IdMapRow", "LogRow",
-    "Page", "PruneReport", "Store", "default_db_path", "is_postgres_url", "open_store",
+    "Page", "PruneReport", "Store", "default_db_path", "driver_error", "is_postgres_url",
+    "open_store",
     "resolve_db_path",
 ]  # fmt: skip
 
@@ -34,3 +36,16 @@ async def open_store(
 
         return await open_postgres_store(str(location).strip(), create=create)
     return await open_sqlite_store(resolve_db_path(location), create=create)
+
+
+def driver_error(exc: BaseException, location: str | os.PathLike[str] | None) -> StoreError | None:
+    """A PostgreSQL driver or network error raised mid-command (the server went away, a
+    statement was refused), in the user's words; None for anything else."""
+    location = location or os.environ.get("SYNCDECK_DB")
+    if not is_postgres_url(location):
+        return None
+    if not (type(exc).__module__.startswith("asyncpg") or isinstance(exc, OSError)):
+        return None
+    from .postgres.db import translate_error
+
+    return translate_error(exc, str(location))

@@ -6,10 +6,10 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from ...errors import StoreError
-from ..location import is_postgres_url
+from ..location import display_url, is_postgres_url
 
 __all__ = ["create_pool", "display_url", "is_postgres_url", "prepare", "translate_error"]
 from .schema import LATEST, MIGRATIONS
@@ -20,20 +20,6 @@ if TYPE_CHECKING:
 CONNECT_TIMEOUT = 10.0
 # One lock id for every syncdeck migration: two workers starting at once migrate once.
 MIGRATION_LOCK = 0x5D5D_C0DE
-
-
-def display_url(url: str) -> str:
-    """The URL without its password, for messages and `info` (secrets never reach a screen)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "the PostgreSQL URL"
-    netloc = parts.netloc
-    if "@" in netloc:
-        user, _, host = netloc.rpartition("@")
-        user = user.split(":", 1)[0]
-        netloc = f"{user}@{host}"
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def _where(url: str) -> tuple[str, str, str]:
@@ -165,8 +151,11 @@ async def _ensure_trgm(conn: Any, url: str) -> None:
 
 
 async def migrate(conn: Any, url: str) -> None:
-    """Upgrade in place, one version per transaction, under an advisory lock."""
-    await _ensure_trgm(conn, url)
+    """Upgrade in place, one version per transaction, under an advisory lock (two workers
+    starting at once: the second waits, then finds the work done)."""
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
+        await _ensure_trgm(conn, url)
     for version in range(1, LATEST + 1):
         async with conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
