@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from .errors import UserError
+from .store import driver_error
 from .store.sqlite.db import resolve_db_path, translate_error
 from .text import clean
 
@@ -135,6 +136,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(exc)
     except sqlite3.Error as exc:  # a store that goes bad mid-command (locked, corrupt, full)
         return _fail(translate_error(exc, resolve_db_path(getattr(args, "db", None))))
+    except Exception as exc:  # a PostgreSQL store that goes bad mid-command (server gone)
+        error = driver_error(exc, getattr(args, "db", None))
+        if error is None:
+            raise
+        return _fail(error)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # `syncdeck logs | head`: the reader left; that is fine

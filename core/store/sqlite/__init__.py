@@ -8,6 +8,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from .bulk import Bulk
 from .db import open_connection
 from .log_reads import LogReads
 from .reads import Reads
@@ -20,8 +21,10 @@ from .writes import Writes
 
 __all__ = ["LATEST", "SqliteStore", "open_sqlite_store"]
 
+POLL_SECONDS = 0.1  # wait_for_change: PRAGMA data_version is a few microseconds
 
-class SqliteStore(Reads, LogReads, SearchReads, Writes, Retention, State, Samples):
+
+class SqliteStore(Reads, LogReads, SearchReads, Writes, Retention, State, Samples, Bulk):
     """One SQLite file: a writer connection and a reader connection (WAL: readers never block
     the writer). Use `await open_store(...)` or `async with await open_store(...) as store`."""
 
@@ -47,6 +50,17 @@ class SqliteStore(Reads, LogReads, SearchReads, Writes, Retention, State, Sample
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+    async def wait_for_change(self, timeout: float) -> bool:
+        """Poll data_version until it moves (True) or `timeout` passes (False)."""
+        before = await self.data_version()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            await asyncio.sleep(min(POLL_SECONDS, max(0.0, deadline - loop.time())))
+            if await self.data_version() != before:
+                return True
+        return False
 
     async def schema_version(self) -> int:
         return int(await self._scalar("PRAGMA user_version"))

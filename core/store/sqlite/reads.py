@@ -18,8 +18,8 @@ from ...models import (
     Step,
     StepInstance,
 )
+from .. import rows
 from ..page import MAX_PAGE_SIZE, Page, Where
-from . import rows
 
 T = TypeVar("T")
 DAY = 86400
