@@ -1,5 +1,5 @@
 """A row highlight queued before the level changes must not describe the old row with the new
-level's view (the live demo crashed: `v` right after a refresh -> 'LogEvent' has no 'shown_status')."""
+level's view (the live demo crashed on `v`: 'LogEvent' object has no attribute 'shown_status')."""
 
 from __future__ import annotations
 
