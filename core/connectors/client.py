@@ -29,6 +29,7 @@ from ..config import ConnectorConfig
 from ..store.records import CallRow
 from ..text import clean
 from .auth import Auth, build_auth, static_headers
+from .interrupt import Interrupt, Interrupted
 from .ratelimit import RateLimiter
 from .redact import Redactor
 
@@ -153,6 +154,7 @@ class Client:
             follow_redirects=True,
         )
         self.requests = 0
+        self.interrupt: Interrupt | None = None
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -192,8 +194,12 @@ class Client:
         t_all = time.perf_counter()
         refreshed = False
         attempt = 0
+        error = ""
         while True:
             attempt += 1
+            if self._refused(attempt):
+                ex.error = self._refusal(error)
+                break
             await self.auth.prepare(self)
             merged = {**self.auth.params, **(params or {})} or None
             req_headers = {**self.auth.headers, **(headers or {})}
@@ -202,28 +208,27 @@ class Client:
             resp: httpx.Response | None = None
             error = ""
             lost = False  # sent, answer lost
-            async with self.limiter.slot():
-                self.requests += 1
-                try:
-                    resp = await self.http.request(
-                        method, url, params=merged, json=json, headers=req_headers
-                    )
-                except httpx.TimeoutException as exc:
-                    error = f"timed out after {self.cfg.timeout:g}s"
-                    lost = not isinstance(exc, NOT_SENT)
-                except httpx.TransportError as exc:
-                    error = _transport_words(url, exc)
-                    lost = not isinstance(exc, NOT_SENT)
-                except (httpx.RequestError, httpx.InvalidURL, ValueError) as exc:
-                    # a URL httpx cannot send, too many redirects, an undecodable body: no retry
-                    words = clean(self.redactor.text(str(exc)) or "", 200, single_line=True)
-                    ex.error = f"{method} {ex.url} failed: {words or type(exc).__name__}"
-                    sent = not isinstance(exc, (httpx.InvalidURL, ValueError))
-                    ex.ambiguous = sent and not idempotent
-                    call = self._call(method, url, started, merged, req_headers, t0, None, attempt)
-                    call.error = ex.error
-                    ex.calls.append(call)
-                    break
+            try:
+                async with self.limiter.slot():
+                    self.requests += 1
+                    try:
+                        resp = await self.http.request(
+                            method, url, params=merged, json=json, headers=req_headers
+                        )
+                    except httpx.TimeoutException as exc:
+                        error = f"timed out after {self.cfg.timeout:g}s"
+                        lost = not isinstance(exc, NOT_SENT)
+                    except httpx.TransportError as exc:
+                        error = _transport_words(url, exc)
+                        lost = not isinstance(exc, NOT_SENT)
+                    except (httpx.RequestError, httpx.InvalidURL, ValueError) as exc:
+                        # a URL httpx cannot send, too many redirects, an undecodable body
+                        call = self._call(method, url, started, merged, req_headers, t0)
+                        self._unsendable(ex, call, exc, idempotent, attempt)
+                        break
+            except Interrupted:  # a rate-limit pause cut short: this attempt was never sent
+                ex.error = self._refusal(ex.calls[-1].error if ex.calls else "")
+                break
             call = self._call(method, url, started, merged, req_headers, t0, resp, attempt)
             if json is not None and self.capture_limit is not None:
                 call.request_body = self._body(jsonlib.dumps(json, ensure_ascii=False))
@@ -272,10 +277,28 @@ class Client:
             if attempt >= retry.attempts:
                 ex.error = f"{error} (gave up after {attempt} attempts)" if attempt > 1 else error
                 break
+            delay = wait if wait is not None else self.backoff(attempt)
+            if self.interrupt is not None and await self.interrupt.sleep(delay, self._sleep):
+                ex.error = self._refusal(error)  # cancelled while waiting: not retried
+                break
+            if self.interrupt is None:
+                await self._sleep(delay)
             ex.retries += 1
-            await self._sleep(wait if wait is not None else self.backoff(attempt))
         ex.duration_ms = int((time.perf_counter() - t_all) * 1000)
         return ex
+
+    def set_interrupt(self, interrupt: Interrupt) -> None:
+        """Waits end at once when the run is cancelled; nothing is sent once it is halted."""
+        self.interrupt = interrupt
+        self.limiter.interrupt = interrupt
+
+    def _refused(self, attempt: int) -> bool:
+        i = self.interrupt
+        return i is not None and (i.send_nothing or (attempt > 1 and i.is_set))
+
+    def _refusal(self, error: str) -> str:
+        reason = self.interrupt.reason if self.interrupt is not None else "stopped"
+        return f"{error} (not retried: {reason})" if error else f"not sent: {reason}"
 
     def _call(
         self,
@@ -300,9 +323,25 @@ class Client:
             request_headers=self.redactor.headers(headers),
         )
 
-    async def pause(self, attempt: int) -> None:
-        """The backoff before attempt `attempt + 1` of something the caller retries itself."""
-        await self._sleep(self.backoff(attempt))
+    async def pause(self, attempt: int) -> bool:
+        """The backoff before attempt `attempt + 1` of something the caller retries itself.
+        True when the run was cancelled meanwhile (then nothing should be sent again)."""
+        delay = self.backoff(attempt)
+        if self.interrupt is not None:
+            return await self.interrupt.sleep(delay, self._sleep)
+        await self._sleep(delay)
+        return False
+
+    def _unsendable(
+        self, ex: Exchange, call: CallRow, exc: Exception, idempotent: bool, attempt: int
+    ) -> None:
+        """An attempt httpx could not make or finish (bad URL, too many redirects...)."""
+        words = clean(self.redactor.text(str(exc)) or "", 200, single_line=True)
+        ex.error = call.error = f"{ex.method} {ex.url} failed: {words or type(exc).__name__}"
+        sent = not isinstance(exc, (httpx.InvalidURL, ValueError))
+        ex.ambiguous = sent and not idempotent
+        call.attempt = attempt
+        ex.calls.append(call)
 
     def _status_words(self, resp: httpx.Response) -> str:
         reason = resp.reason_phrase or ""

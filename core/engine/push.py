@@ -316,8 +316,8 @@ class Pusher:
                     if created:
                         return self._lost(d, lost + "; push.find does not find it yet", calls)
                 # not there (or assumed not): it is safe to send it again
-            if attempt > 1:
-                await self.client.pause(attempt - 1)
+            if attempt > 1 and await self.client.pause(attempt - 1):
+                return self._lost(d, f"{lost}; the run was stopped before it was sent again", calls)
             method, path = _endpoint(push.create, key=d.external_id)
             # a PUT to a path named by the key creates one resource however often it is sent
             safe = bool(key_header) or method == "PUT"

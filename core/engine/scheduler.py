@@ -105,9 +105,11 @@ class Scheduler:
             slot.results.append(result)
             self.say(result.summary())
         except Exception as exc:  # noqa: BLE001 - one bad service must not stop the worker
-            self.say(f"{slot.name}: {clean(str(exc), 300, single_line=True)}")
+            redactor = getattr(sr, "redactor", None)  # set once the run knows its secrets
+            text = redactor.text(str(exc)) or "" if redactor is not None else str(exc)
+            self.say(f"{slot.name}: {clean(text, 300, single_line=True)}")
             await self._log(LogLevel.ERROR, f"Scheduled run of {slot.name} could not start",
-                            clean(str(exc), 500))  # fmt: skip
+                            clean(text, 500))  # fmt: skip
         finally:
             slot.task = None
             slot.run = None

@@ -36,6 +36,7 @@ class LiveLoader:
         self.paused = False
         self.window: Window[Any] | None = None
         self._items: dict[str, Any] = {}
+        self._items_view: Any = None  # the view that fetched _items (the level may move on)
         self._gen = 0
         self._token: int | None = None
         self._timer: Timer | None = None
@@ -204,6 +205,7 @@ class LiveLoader:
         level = self.level
         self.window = window
         self._items = {str(i.id): i for i in window.items}
+        self._items_view = view
         rows = [(key, view.cells(item, now)) for key, item in self._items.items()]
         with self.app.batch_update():
             self.table.apply(
@@ -269,11 +271,17 @@ class LiveLoader:
 
             pane.show(Text("Nothing selected.", style="dim"))
             return
-        pane.show(VIEWS[self.level.kind].detail(item, self.now()))
+        # A highlight queued before the level changed still names a row of the shown window:
+        # describe it with the view that fetched it, never the new level's.
+        view = self._items_view or VIEWS[self.level.kind]
+        pane.show(view.detail(item, self.now()))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         # A named handler, not @on: decorated handlers of a mixin are not registered.
         event.stop()
+        if event.row_key is None:  # an empty grid (no match, past the last page)
+            self.show_detail()
+            return
         key = str(event.row_key.value)
         if key in self._items:
             self.level.cursor_key = key

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from ...timeutil import now
+from ..liveness import STALE_AFTER, probably_dead
 from ..records import Batch, CallRow, IdMapRow, LogRow
 from .hot_path import (
     _LOG_SQL,
@@ -241,11 +242,11 @@ class Writes:
     async def request_cancel(self, run_id: int) -> None:
         await self.update_run(run_id, cancel_requested=1)
 
-    async def mark_interrupted(self, stale_after: float = 120.0) -> list[int]:
+    async def mark_interrupted(self, stale_after: float = STALE_AFTER) -> list[int]:
         """Runs still 'running' whose process is gone: mark them interrupted. Returns their ids.
 
         A run on this host is dead when its pid no longer exists; a run elsewhere when its
-        heartbeat is older than `stale_after` seconds.
+        heartbeat is older than `stale_after` seconds (core.store.liveness).
         """
         host = socket.gethostname()
         async with self._wlock:
@@ -253,11 +254,11 @@ class Writes:
                 "SELECT id, pid, host, heartbeat_at FROM runs WHERE status IN ('running', 'queued')"
             ) as cur:
                 candidates = list(await cur.fetchall())
+        t = now()
         dead = [
             r[0]
             for r in candidates
-            if (r[2] == host and not _pid_alive(r[1]))
-            or (r[2] != host and (r[3] or 0) < now() - stale_after)
+            if probably_dead(r[1], r[2], r[3], now=t, this_host=host, stale_after=stale_after)
         ]
         if not dead:
             return []
@@ -275,17 +276,3 @@ class Writes:
                 (now(), *dead),
             )
         return dead
-
-
-def _pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -1,12 +1,14 @@
-"""sqlite3.Row -> models. The only place that knows column names and model fields both."""
+"""Database rows (sqlite3.Row or asyncpg.Record: both index by column name) -> models. The only
+place that knows column names and model fields both; the SELECTs here run on both backends.
+"""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import zlib
+from typing import Any
 
-from ...models import (
+from ..models import (
     ApiCall,
     Connector,
     Entity,
@@ -18,7 +20,9 @@ from ...models import (
     StepInstance,
     ValueMapping,
 )
-from ...timeutil import to_dt
+from ..timeutil import to_dt
+
+Row = Any  # sqlite3.Row or asyncpg.Record: both give r["column"]
 
 RUN_SELECT = """
 SELECT r.*, s.name AS service, src.name AS source, dst.name AS destination
@@ -43,7 +47,7 @@ LEFT JOIN payloads p ON p.call_id = a.id
 """
 
 
-def connector(r: sqlite3.Row, last_synced: float | None = None) -> Connector:
+def connector(r: Row, last_synced: float | None = None) -> Connector:
     return Connector(
         id=r["id"],
         name=r["name"],
@@ -57,7 +61,7 @@ def connector(r: sqlite3.Row, last_synced: float | None = None) -> Connector:
     )
 
 
-def service(r: sqlite3.Row) -> Service:
+def service(r: Row) -> Service:
     cfg = json.loads(r["config_json"] or "{}")
     return Service(
         id=r["id"],
@@ -72,7 +76,7 @@ def service(r: sqlite3.Row) -> Service:
     )
 
 
-def run(r: sqlite3.Row) -> Run:
+def run(r: Row) -> Run:
     return Run(
         id=r["id"],
         service_id=r["service_id"],
@@ -93,10 +97,13 @@ def run(r: sqlite3.Row) -> Run:
         errors=r["errors"],
         message=r["message"],
         retry_of=r["retry_of"],
+        host=r["host"],
+        pid=r["pid"],
+        heartbeat_at=to_dt(r["heartbeat_at"]),
     )
 
 
-def step(r: sqlite3.Row) -> Step:
+def step(r: Row) -> Step:
     return Step(
         id=r["id"],
         run_id=r["run_id"],
@@ -114,7 +121,7 @@ def step(r: sqlite3.Row) -> Step:
     )
 
 
-def instance(r: sqlite3.Row) -> StepInstance:
+def instance(r: Row) -> StepInstance:
     return StepInstance(
         id=r["id"],
         step_id=r["step_id"],
@@ -132,7 +139,7 @@ def instance(r: sqlite3.Row) -> StepInstance:
     )
 
 
-def entity(r: sqlite3.Row) -> Entity:
+def entity(r: Row) -> Entity:
     return Entity(
         id=r["id"],
         step_id=r["step_id"],
@@ -158,7 +165,7 @@ def unpack_body(body: bytes | str | None, compressed: int | None) -> str | None:
     return body
 
 
-def api_call(r: sqlite3.Row) -> ApiCall:
+def api_call(r: Row) -> ApiCall:
     return ApiCall(
         id=r["id"],
         run_id=r["run_id"],
@@ -181,7 +188,7 @@ def api_call(r: sqlite3.Row) -> ApiCall:
     )
 
 
-def log_event(r: sqlite3.Row) -> LogEvent:
+def log_event(r: Row) -> LogEvent:
     return LogEvent(
         id=r["id"],
         ts=to_dt(r["ts"]),
@@ -198,7 +205,7 @@ def log_event(r: sqlite3.Row) -> LogEvent:
     )
 
 
-def value_mapping(r: sqlite3.Row) -> ValueMapping:
+def value_mapping(r: Row) -> ValueMapping:
     return ValueMapping(
         lookup=r["lookup"],
         source_value=r["source_value"],
@@ -207,7 +214,7 @@ def value_mapping(r: sqlite3.Row) -> ValueMapping:
     )
 
 
-def search_hit(r: sqlite3.Row) -> SearchHit:
+def search_hit(r: Row) -> SearchHit:
     return SearchHit(
         run_id=r["run_id"],
         step_id=r["step_id"],
