@@ -138,6 +138,9 @@ class ConnectorConfig(_Model):
     retry: RetryConfig = Field(default_factory=RetryConfig)
     timeout: float = Field(default=30.0, gt=0)
     credentials: dict[str, str] = Field(default_factory=dict)  # what a preset reads
+    # other hosts that may receive this connector's credentials ("api2.example.com", or with
+    # ":port"); any other host a next link or redirect points to gets none
+    allowed_hosts: list[str] = Field(default_factory=list)
 
     @field_validator("headers")
     @classmethod
@@ -150,6 +153,17 @@ class ConnectorConfig(_Model):
         if v and not re.match(r"^https?://", v):
             raise ValueError("base_url must start with http:// or https://")
         return http_url(v).rstrip("/") if v else v
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _hosts(cls, v: list[str]) -> list[str]:
+        for host in v:
+            if not re.match(r"^[A-Za-z0-9.-]+(:\d{1,5})?$", host):
+                raise ValueError(
+                    f"allowed_hosts entry {host!r} is not a host name: write it as "
+                    '"api.example.com" or "api.example.com:8443" (no scheme, no path)'
+                )
+        return [h.lower() for h in v]
 
     @model_validator(mode="after")
     def _needs_base(self) -> ConnectorConfig:

@@ -29,6 +29,7 @@ from ..config import ConnectorConfig
 from ..store.records import CallRow
 from ..text import clean
 from .auth import Auth, build_auth, static_headers
+from .hosts import HostGuard
 from .interrupt import Interrupt, Interrupted
 from .ratelimit import RateLimiter
 from .redact import Redactor
@@ -142,6 +143,13 @@ class Client:
         self._sleep = sleep
         self._rng = rng
         self.capture_limit = capture_limit  # None: bodies are not stored
+        self.guard = HostGuard(
+            self.base_url,
+            allowed_hosts=cfg.allowed_hosts,
+            also=[getattr(self.auth, "token_url", "")],
+            secrets=lambda: [*self.auth.secrets, *header_secrets],
+            param_names=lambda: self.auth.params.keys(),
+        )  # credentials go to the connector's own host only
         self.http = httpx.AsyncClient(
             headers=headers,
             timeout=cfg.timeout,
@@ -152,6 +160,7 @@ class Client:
                 max_keepalive_connections=max(rl.concurrency, 1) * 2,
             ),
             follow_redirects=True,
+            event_hooks={"request": [self.guard]},
         )
         self.requests = 0
         self.interrupt: Interrupt | None = None
@@ -212,8 +221,11 @@ class Client:
                 async with self.limiter.slot():
                     self.requests += 1
                     try:
+                        # merged into the URL's own query: httpx would replace it (a next
+                        # link's cursor) with `params`
+                        target = httpx.URL(url).copy_merge_params(merged) if merged else url
                         resp = await self.http.request(
-                            method, url, params=merged, json=json, headers=req_headers
+                            method, target, json=json, headers=req_headers
                         )
                     except httpx.TimeoutException as exc:
                         error = f"timed out after {self.cfg.timeout:g}s"

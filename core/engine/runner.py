@@ -193,6 +193,9 @@ class ServiceRun:
         if inspect.isawaitable(out):
             await out
 
+    def _clients(self) -> list[tuple[str, Client | None]]:
+        return [(self.service.source, self.src), (self.service.destination, self.dst)]
+
     async def run(self) -> RunResult:
         await self.prepare()
         rec = Recorder(
@@ -329,7 +332,7 @@ class ServiceRun:
                     retries=ex.retries, headroom=ex.headroom, status_code=ex.status,
                     duration_ms=ex.duration_ms,
                 )  # fmt: skip
-                logs = []
+                logs = notices.withheld(rec, step_id, self._clients())
                 if ex.rate_limited and not rate_note:
                     rate_note = True
                     totals.rate_limited = True
@@ -374,6 +377,7 @@ class ServiceRun:
                         cursor_value = max([cursor_value or "", *values])
                         state = (self.service.id, stream.name, cursor_value)
                 totals.add(out.counts)
+                logs.extend(notices.withheld(rec, step_id, self._clients()))
                 batch = rec.page_batch(
                     step_id=step_id, instance=instance, entities=out.entities, calls=ex.calls,
                     logs=logs, entity_logs=self._failure_logs(stream, step_id, out),

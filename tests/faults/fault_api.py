@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -195,7 +195,8 @@ def _source_page(state: FaultState, request: Request) -> Response:
         more = start + per < n or state.mode == "endless"
         after = str(start if state.mode == "endless" else start + per) if more else None
         base = state.urls["other" if state.mode == "elsewhere" else "own"]
-        link = f"{base}/src/items?at={after}" if after is not None else None
+        query = urlencode({**dict(q), "at": after})  # next links carry the query, as real ones
+        link = f"{base}/src/items?{query}" if after is not None else None
         if kind == "cursor":
             _put(body, pag["cursor_path"], after)
         elif kind == "json_link":

@@ -34,7 +34,7 @@ def config_text(
 [connectors.src]
 base_url = "{state.urls["own"]}"
 auth = {{ type = "bearer", token = "env:FAULT_TOKEN" }}
-headers = {{ "X-Tenant-Key" = "env:FAULT_TENANT" }}
+headers = {{ "X-Tenant-Key" = "env:FAULT_TENANT", "X-Client" = "syncdeck" }}
 retry = {{ attempts = 3, backoff_base = 0, backoff_max = 0 }}
 {src_extra}
 

@@ -73,3 +73,21 @@ async def test_an_endless_cursor_run_stops_with_a_warning(stores):
         logs = (await store.list_logs(run_id=r.run_id, level="warning")).items
         assert [entry.title for entry in logs] == ["Paging of items stopped early"]
         assert "does not advance" in logs[0].details
+
+
+@pytest.mark.parametrize("kind", ["json_link", "header_link"])
+async def test_a_next_link_keeps_its_query_beside_an_api_key_param(stores, kind):
+    """httpx replaces a URL's query by `params`: the next link's cursor was dropped and paging
+    read page 1 twice (then stopped on the repeat) when the auth put a key in the query."""
+    auth = (
+        'auth = { type = "api_key", name = "k", api_key = "env:FAULT_TOKEN", location = "query" }'
+    )
+    with fault_api(FaultState(items=[{"id": i, "name": "x"} for i in range(1, 13)])) as api:
+        text = config_text(api, kind=kind).replace(
+            'auth = { type = "bearer", token = "env:FAULT_TOKEN" }', auth
+        )
+        r = await run(await stores.make(text))
+        assert r.pulled == 12 and r.created == 12
+        assert all(
+            "k=fault-api-secret-token" in s.query for s in api.seen if s.raw_path == "/src/items"
+        )
