@@ -182,12 +182,45 @@ CATALOGUE: dict[str, Trouble] = {
                 "Open the mappings, filter by Unmapped, map the value, then retry failed.",
             ],
         ),
+        _t(
+            "lost_create",
+            "A create whose answer was lost (it may already exist)",
+            [
+                "The destination may have created the record, but its answer never arrived "
+                "(timeout, reset, 5xx) or a run stopped before its id was kept.",
+            ],
+            [
+                "Set push.find on the stream so syncdeck looks the record up before sending "
+                "it again, or push.idempotency_header if the API takes an idempotency key.",
+                "Or check the destination yourself, then set push.on_lost_create = "
+                '"assume_not_created" and retry the failed entities.',
+            ],
+        ),
+        _t(
+            "credentials_withheld",
+            "Credentials withheld from another host",
+            ["A next link or redirect pointed to a host other than the connector's base URL."],
+            [
+                "If that host belongs to the same API, add it to the connector's allowed_hosts.",
+                "Otherwise ask the API's owner why its links leave its host.",
+            ],
+        ),
+        _t(
+            "paging_stopped",
+            "Paging stopped early",
+            [
+                "The API sent a cursor or next link already read (it does not advance), or the "
+                "max_pages guard was reached.",
+            ],
+            ["Check the stream's paginator settings (cursor_path, next_url_path, max_pages)."],
+        ),
     )
 }
 
 _TEXT_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p, re.IGNORECASE), code)
     for p, code in (
+        (r"may already exist|answer to the create was lost|created it but", "lost_create"),
         (r"\b401\b|unauthori[sz]ed", "http_401"),
         (r"\b403\b|forbidden", "http_403"),
         (r"\b429\b|too many requests|rate.?limit", "http_429"),

@@ -11,6 +11,7 @@ from fault_api import FaultState, fault_api
 from fault_config import config_text, run
 
 from core.models import RunStatus
+from core.troubleshooting import lookup
 
 LOST = ["reset", "timeout", "cut", "502", "no_id"]
 FIND = 'find = "GET /dst/records?source_id={key}", find_selector = "data", '
@@ -68,6 +69,7 @@ async def test_without_find_a_lost_create_fails_and_stays_failed(stores, api):
     assert len(reasons) == 5
     assert all("push.on_lost_create" in x and "push.find" in x for x in reasons)
     assert any("timed out" in x for x in reasons) and any("502" in x for x in reasons)
+    assert {lookup(text=x).code for x in reasons} == {"lost_create"}  # the detail pane's advice
     r2 = await run(store)  # still ambiguous: not sent again, still failed, still no duplicate
     _no_duplicates(api)
     assert (r2.created, r2.failed, r2.skipped) == (0, 5, 7)
