@@ -323,6 +323,8 @@ class Client:
         resp: httpx.Response | None = None,
         attempt: int = 1,
     ) -> CallRow:
+        if resp is not None and not self.guard.allows(resp.request.url):
+            params, headers = None, {}  # withheld from another host: record what went there
         return CallRow(
             run_id=0,
             method=method,

@@ -67,6 +67,11 @@ async def test_a_redirect_to_another_host_gets_no_credentials(stores, api):
     assert r.pulled == 5 and len(api.sent_to(OTHER_HOST)) == 1
     assert not _leaks(api.sent_to(OTHER_HOST))
     assert [w.code for w in await _warnings(store, r.run_id)] == ["credentials_withheld"]
+    step = (await store.list_steps(r.run_id)).items[0]
+    inst = (await store.list_instances(step.id)).items[0]
+    calls = [c for c in (await store.list_calls(instance_id=inst.id)).items if c.method == "GET"]
+    assert len(calls) == 1 and calls[0].url.startswith(api.urls["other"])
+    assert calls[0].request_headers == {}  # what reached the other host: none of ours
 
 
 async def test_a_listed_host_gets_the_credentials(stores, api):
