@@ -29,7 +29,8 @@ from .pull import select_records
 _DRY_RUN = "dry run: nothing was sent"
 UNCHANGED = "unchanged since the last successful push"
 AMBIGUOUS = "an earlier run stopped while creating this record, so it may already exist"
-FOUND = "the answer to the create was lost; push.find found the record at the destination"
+LOST = "the answer to the create was lost"
+FOUND = f"{LOST}; push.find found the record at the destination"
 
 
 _UNKNOWN: tuple[None, None, bool] = (None, None, False)
@@ -326,7 +327,8 @@ class Pusher:
             )
             calls.extend(ex.calls)
             if ex.ambiguous:
-                lost = f"the answer to the create was lost ({ex.error})"
+                cause = ex.calls[-1].error if ex.calls and ex.calls[-1].error else ex.error
+                lost = f"{LOST} ({cause}), so the record may already exist at the destination"
             elif not ex.ok:
                 self._auth_check(ex)
                 row = self._row(d, None, None, bool(lost))  # an earlier attempt may have landed
