@@ -29,7 +29,7 @@ from ..config import ConnectorConfig
 from ..store.records import CallRow
 from ..text import clean
 from .auth import Auth, build_auth, static_headers
-from .hosts import HostGuard
+from .hosts import BodyToOtherHost, HostGuard
 from .interrupt import Interrupt, Interrupted
 from .ratelimit import RateLimiter
 from .redact import Redactor
@@ -352,7 +352,7 @@ class Client:
         """An attempt httpx could not make or finish (bad URL, too many redirects...)."""
         words = clean(self.redactor.text(str(exc)) or "", 200, single_line=True)
         ex.error = call.error = f"{ex.method} {ex.url} failed: {words or type(exc).__name__}"
-        sent = not isinstance(exc, (httpx.InvalidURL, ValueError))
+        sent = not isinstance(exc, (httpx.InvalidURL, ValueError, BodyToOtherHost))
         ex.ambiguous = sent and not idempotent
         call.attempt = attempt
         ex.calls.append(call)

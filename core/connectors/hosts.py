@@ -4,7 +4,8 @@ Every request a connector's client sends (a path, a next link from the API, each
 redirect) passes `HostGuard` first. Bound for a host other than the base URL's (or the OAuth2
 token URL's, or one the connector lists in `allowed_hosts`), or downgraded from https to http,
 it goes without credentials: no auth or configured header (only plain protocol headers stay),
-no API key or secret in its query. The hosts it happened for are kept for the run's log.
+no API key or secret in its query. The hosts it happened for are kept for the run's log. One with
+a body (a redirected POST: a record, or an OAuth2 form holding the client secret) is refused.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ PLAIN_HEADERS = frozenset(
      "content-length", "transfer-encoding"}
 )  # fmt: skip
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class BodyToOtherHost(httpx.RequestError):
+    """A request with a body bound for another host (a 307/308 redirect): refused."""
 
 
 def _origin(url: httpx.URL) -> tuple[str, int | None]:
@@ -63,6 +68,14 @@ class HostGuard:
     async def __call__(self, request: httpx.Request) -> None:
         if self.allows(request.url):
             return
+        if request.headers.get("content-length", "0") != "0" or "transfer-encoding" in (
+            request.headers
+        ):  # a body (a record, an OAuth2 form with the client secret) is not ours to give away
+            raise BodyToOtherHost(
+                f"not sent: a {request.method} with a body was redirected to "
+                f"{request.url.host}, which is not this connector's host",
+                request=request,
+            )
         for name in list(request.headers):
             if name.lower() not in PLAIN_HEADERS:
                 del request.headers[name]

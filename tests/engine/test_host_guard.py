@@ -42,3 +42,13 @@ async def test_a_foreign_request_keeps_only_plain_headers_and_params():
     assert dict(req.url.params) == {"page": "2"}
     assert set(req.headers) == {"host", "accept"}
     assert guard.take_withheld() == ["other.test"] and guard.take_withheld() == []
+
+
+async def test_a_body_is_never_sent_to_another_host():
+    from core.connectors.hosts import BodyToOtherHost
+
+    guard = HostGuard(BASE)
+    form = httpx.Request("POST", "https://other.test/token", data={"client_secret": "s3cret"})
+    with pytest.raises(BodyToOtherHost, match="redirected to other.test"):
+        await guard(form)
+    await guard(httpx.Request("POST", "https://api.test:8443/token", data={"a": "b"}))  # own host

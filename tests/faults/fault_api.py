@@ -116,6 +116,10 @@ def fault_app(state: FaultState) -> Starlette:
         record(request)
         return RedirectResponse(f"{state.urls['other']}/src/items", 302)
 
+    async def redirect_create(request: Request) -> Response:
+        record(request)
+        return RedirectResponse(f"{state.urls['other']}/dst/records", 307)
+
     async def echo401(request: Request) -> Response:
         record(request)
         got = {k: v for k, v in request.headers.items() if k not in ("host", "accept-encoding")}
@@ -160,6 +164,7 @@ def fault_app(state: FaultState) -> Starlette:
     return Starlette(
         routes=[
             Route("/src/redirect", redirect),
+            Route("/dst/redirect", redirect_create, methods=["POST"]),
             Route("/src/echo401", echo401),
             Route("/src/items", source, methods=["GET", "POST"]),
             Route("/dst/records", records, methods=["GET", "POST"]),

@@ -103,3 +103,15 @@ def test_allowed_hosts_must_be_host_names():
         ConnectorConfig.model_validate(
             {"base_url": "https://a.test", "allowed_hosts": ["https://b.test/x"]}
         )
+
+
+async def test_a_create_redirected_to_another_host_is_not_sent_there(stores, api):
+    api.mode = "normal"
+    push = 'push = { create = "POST /dst/redirect", id_path = "id" }'
+    store = await stores.make(config_text(api, kind="single_page", push=push))
+    r = await run(store)
+    assert (r.created, r.failed) == (0, 5) and api.records == {}
+    assert [s for s in api.sent_to(OTHER_HOST) if s.method == "POST"] == []
+    steps = (await store.list_steps(r.run_id)).items
+    reasons = {e.reason for e in (await store.list_entities(steps[0].id)).items}
+    assert len(reasons) == 1 and "redirected to 127.0.0.2" in reasons.pop()
