@@ -72,8 +72,9 @@ class HostGuard:
             request.headers
         ):  # a body (a record, an OAuth2 form with the client secret) is not ours to give away
             raise BodyToOtherHost(
-                f"not sent: a {request.method} with a body was redirected to "
-                f"{request.url.host}, which is not this connector's host",
+                f"not sent: a {request.method} with a body to {request.url.host}, which is not "
+                "this connector's host (a next link or redirect led there); if it belongs to the "
+                "same API, list it in the connector's allowed_hosts",
                 request=request,
             )
         for name in list(request.headers):

@@ -5,13 +5,14 @@ page) stops at once with a WARNING, not after thousands of requests."""
 from __future__ import annotations
 
 import pytest
-from fault_api import FaultState, fault_api
+from fault_api import OTHER_HOST, FaultState, fault_api
 from fault_config import PAGINATORS, config_text, run
 
 from core.config import ConnectorConfig, Pull
 from core.connectors.client import Client
 from core.connectors.paginators import make_paginator
 from core.connectors.presets import PRESETS
+from core.connectors.presets.base import basic_token
 from core.engine.pull import pages
 
 SHAPES = [(f"generic {k}", p, "data", "GET", None) for k, p in PAGINATORS.items()] + [
@@ -91,3 +92,41 @@ async def test_a_next_link_keeps_its_query_beside_an_api_key_param(stores, kind)
         assert all(
             "k=fault-api-secret-token" in s.query for s in api.seen if s.raw_path == "/src/items"
         )
+
+
+LINKED = [(n, p) for n, p in sorted(PRESETS.items()) if p.paginator["type"] != "page_number"]
+
+
+@pytest.mark.parametrize(("name", "preset"), LINKED, ids=[n for n, _ in LINKED])
+async def test_a_preset_sends_no_credentials_to_another_host(api, name, preset):
+    """Every preset's auth (bearer, basic, several secret headers) against a next link or
+    cursor that leads elsewhere: the other host sees none of its secrets."""
+    creds = {c.key: f"env:S_{c.key.upper()}" if c.secret else "acme" for c in preset.credentials}
+    env = {f"S_{c.key.upper()}": f"secret-{name}-{c.key}" for c in preset.credentials}
+    cfg = ConnectorConfig.model_validate(
+        {"preset": name, "base_url": api.urls["own"], "credentials": creds}
+    )
+    api.mode, api.seen[:] = "elsewhere", []
+    api.paginator, api.selector = dict(preset.paginator), preset.selector_for("/src/items")
+    pull = Pull.model_validate({"path": "/src/items", "data_selector": api.selector,
+                                "paginator": api.paginator, "method": preset.method,
+                                "json": preset.json_body})  # fmt: skip
+    client = Client("src", cfg, environ=env)
+    try:
+        async for page in pages(client, pull, make_paginator(pull.paginator, pull.path, {})):
+            if pull.method == "POST" and page.error:  # a query body is not sent elsewhere
+                assert "allowed_hosts" in page.error
+                assert all(s.method != "POST" for s in api.sent_to(OTHER_HOST))
+            else:
+                assert not page.error
+    finally:
+        api.mode = "normal"
+        await client.aclose()
+    secrets = [v for v in env.values()] + [basic_token(v, "") for v in env.values()]
+    own = " ".join(str(s.headers) + s.query for s in api.sent_to("127.0.0.1"))
+    if env:
+        assert any(s in own for s in secrets) or "authorization" in own.lower()  # sent at home
+    other = " ".join(str(s.headers) + s.query for s in api.sent_to(OTHER_HOST))
+    if preset.paginator["type"] != "cursor" and pull.method == "GET":
+        assert api.sent_to(OTHER_HOST)  # a cursor stays on the connector's host
+    assert not [s for s in secrets if s in other] and "authorization" not in other.lower()
