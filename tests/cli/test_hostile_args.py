@@ -57,6 +57,18 @@ def test_numbers_out_of_range_are_refused(capsys, seeded_db, argv, words) -> Non
     assert words in err and "Traceback" not in err, err
 
 
+def test_config_export_to_a_missing_folder_is_one_line(capsys, tmp_path) -> None:
+    (tmp_path / "c.toml").write_text('[connectors.a]\nbase_url = "http://127.0.0.1:9"\n')
+    db = str(tmp_path / "s.db")
+    assert main(["config", "import", str(tmp_path / "c.toml"), "--db", db]) == 0
+    out = tmp_path / "out"
+    out.mkdir()
+    for target in (out / "no" / "such.toml", out):
+        assert main(["config", "export", "-o", str(target), "--db", db]) == 2
+        assert "Cannot write" in capsys.readouterr().err
+    assert list(out.iterdir()) == []  # nothing half-written
+
+
 def test_a_folder_as_the_store_is_one_line_every_time(tmp_path) -> None:
     for _ in range(3):  # the traceback came "sometimes": a thread racing the loop's close
         out = subprocess.run(
