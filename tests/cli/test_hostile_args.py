@@ -69,6 +69,14 @@ def test_config_export_to_a_missing_folder_is_one_line(capsys, tmp_path) -> None
     assert list(out.iterdir()) == []  # nothing half-written
 
 
+@pytest.mark.parametrize("argv", [["runs"], ["runs", "--read-only"], ["config", "export"]])
+def test_a_store_path_too_long_is_one_line(capsys, tmp_path, argv) -> None:
+    db = tmp_path / ("a" * 300) / "x.db"
+    assert main([*argv, "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "File name too long" in err and "Traceback" not in err
+
+
 def test_a_folder_as_the_store_is_one_line_every_time(tmp_path) -> None:
     for _ in range(3):  # the traceback came "sometimes": a thread racing the loop's close
         out = subprocess.run(
