@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from .errors import UserError
 
 _SPAN = re.compile(r"^\s*(\d+)\s*(s|m|min|h|d|w)\s*$", re.IGNORECASE)
+MAX_SPAN = 36500 * 86400
 _UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -34,7 +35,10 @@ def parse_span(text: str) -> float:
             f"'{text}' is not a time span.",
             "Use a number and a unit, for example 30m, 24h, 7d or 2w.",
         )
-    return int(m.group(1)) * _UNITS[m.group(2).lower()]
+    seconds = int(m.group(1)) * _UNITS[m.group(2).lower()]
+    if seconds > MAX_SPAN:
+        raise UserError(f"'{text[:40]}' is longer than 100 years.", "Use for example 30d.")
+    return seconds
 
 
 def parse_since(text: str, *, reference: float | None = None) -> float:

@@ -13,7 +13,7 @@ from typing import Any
 from ..console_api import ConsoleAPI
 from ..errors import UserError
 from ..text import clean
-from .base import add_global_flags, command, positive_int
+from .base import add_global_flags, command, positive_int, seconds_type
 from .output import output_format, render_json
 
 
@@ -148,7 +148,7 @@ def register(subparsers: Any) -> None:
     p = command(subparsers, "cancel", cancel, help="ask a running run to stop after its page in "
                 "flight (from any process)", formats=False)  # fmt: skip
     p.add_argument("run", type=positive_int, metavar="RUN")
-    p.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+    p.add_argument("--wait", type=seconds_type, default=0, metavar="SECONDS",
                    help="wait up to SECONDS for the run to stop")  # fmt: skip
     p = command(subparsers, "retry", retry, help="a new run that pushes only the failed "
                 "entities of RUN", store="read")  # fmt: skip

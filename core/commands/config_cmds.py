@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from ..config_io import validate_file
@@ -30,11 +32,24 @@ async def do_import(args: argparse.Namespace, api: ConsoleAPI) -> int:
     return 0
 
 
+def _write(path: str, text: str) -> None:
+    """Write through a temporary file next to `path`: an error leaves nothing half-written."""
+    target = Path(path).expanduser()
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(
+            f"Cannot write {path}: {exc.strerror or exc}.", "Pick a file in an existing folder."
+        ) from None
+
+
 async def do_export(args: argparse.Namespace, api: ConsoleAPI) -> int:
     text = await api.export_config()
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        _write(args.output, text)
         print(f"Wrote {args.output}.", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -181,7 +181,10 @@ class Client:
     def _body(self, text: str | None) -> str | None:
         if self.capture_limit is None or text is None:
             return None
-        return (self.redactor.text(text) or "")[: self.capture_limit]  # redact, then cut
+        # Redact, then cut; only the head that can reach the kept part is redacted (a 1 MB page
+        # costs what its first few KB do).
+        head = text[: self.capture_limit + self.redactor.reach]
+        return (self.redactor.text(head) or "")[: self.capture_limit]
 
     async def request(
         self,
