@@ -62,7 +62,7 @@ async def do_run(args: argparse.Namespace, api: ConsoleAPI) -> int:
         try:
             result = await api.run_now(
                 args.service, force=args.force, full=args.full, stream=args.stream,
-                dry_run=args.dry_run, progress=ProgressLine(), interrupt=interrupt,
+                dry_run=args.dry_run, progress=ProgressLine(), interrupt=interrupt, warn=_warn,
             )  # fmt: skip
         except asyncio.CancelledError:  # a second signal: stopped at once, run marked cancelled
             if stop.signum is None:
@@ -71,6 +71,11 @@ async def do_run(args: argparse.Namespace, api: ConsoleAPI) -> int:
             return 128 + stop.signum
     print(clean(result.summary()))
     return result.exit_code if stop.signum is None else 128 + stop.signum
+
+
+def _warn(text: str) -> None:
+    sys.stderr.write(f"\nsyncdeck: {text}\n")
+    sys.stderr.flush()
 
 
 class StopOnSignal:
