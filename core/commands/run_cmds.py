@@ -1,7 +1,7 @@
 """`syncdeck run SERVICE [--full] [--stream NAME] [--dry-run] [--config FILE]`.
 
 A live progress line on stderr, a summary at the end. Exit 0 success, 3 partial, 1 failed,
-2 bad input.
+2 bad input; 143 / 130 when stopped by SIGTERM / SIGINT (the run is marked cancelled).
 """
 
 from __future__ import annotations
@@ -118,7 +118,8 @@ class StopOnSignal:
 def register(subparsers: Any) -> None:
     p = command(
         subparsers, "run", do_run, store="create", formats=False,
-        help="run one service now, headless (exit 0 success, 3 partial, 1 failed, 2 bad input)",
+        help="run one service now, headless (exit 0 success, 3 partial, 1 failed, 2 bad input, "
+        "143 / 130 stopped by SIGTERM / SIGINT: the page in flight finishes, marked cancelled)",
     )  # fmt: skip
     p.add_argument("service", metavar="SERVICE")
     p.add_argument("--full", action="store_true", help="ignore saved incremental cursors")
