@@ -15,7 +15,7 @@ import aiosqlite
 from ...errors import StoreFull
 from ...timeutil import now
 from ..liveness import STALE_AFTER, probably_dead
-from ..records import Batch, CallRow, IdMapRow, LogRow
+from ..records import Batch, CallRow, IdMapRow, LogRow, forget_ids
 from .hot_path import (
     _LOG_SQL,
     _dumps,
@@ -226,7 +226,7 @@ class Writes:
             try:
                 return await self._in_writer(_write_batch, batch)
             except BaseException:
-                _forget_ids(batch)  # rolled back: a retry (disk full, then space) starts clean
+                forget_ids(batch)  # rolled back: a retry (disk full, then space) starts clean
                 raise
 
     def _full(self, exc: BaseException) -> StoreFull | None:
@@ -307,19 +307,3 @@ def is_full(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.Error) and (
         getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "is full" in str(exc)
     )
-
-
-def _forget_ids(batch: Batch) -> None:
-    """Undo the ids a rolled-back write_batch gave the batch's rows (see hot_path)."""
-    iid = batch.instance_id
-    if batch.instance is not None and iid is not None:
-        batch.instance_id = None
-        for e in batch.entities:
-            if e.instance_id == iid:
-                e.instance_id = None
-        for c in [*batch.calls, *(c for e in batch.entities for c in e.calls)]:
-            if c.instance_id == iid:
-                c.instance_id = None
-    for e in batch.entities:
-        for c in e.calls:
-            c.entity_id = None
