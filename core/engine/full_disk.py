@@ -29,6 +29,7 @@ class FullDiskGuard:
         self._interrupt = interrupt
         self._notify = notify
         self.full_seen = False
+        self.armed = False  # until the run's row exists, a full disk fails the run at once
 
     @property
     def unguarded(self) -> Any:
@@ -45,6 +46,8 @@ class FullDiskGuard:
                 try:
                     return await attr(*args, **kwargs)
                 except StoreFull as exc:
+                    if not self.armed:
+                        raise
                     self._halt(exc)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, RETRY_MAX)

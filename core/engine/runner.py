@@ -216,6 +216,7 @@ class ServiceRun:
             else SyncType.UPDATE
         )
         await rec.start_run(sync_type.value, self.trigger, self.retry_of)
+        self.guard.armed = True  # from now on a full disk halts the run and waits for space
         watch = RunWatch(self.guard.unguarded, rec.run_id, self.interrupt)  # never waits
         watch.start()
         status = RunStatus.SUCCESS
