@@ -31,6 +31,7 @@ from ..text import clean
 from ..timeutil import now
 from ..troubleshooting import match
 from . import events, notices
+from .full_disk import FullDiskGuard
 from .pull import pages
 from .push import Pusher
 from .recorder import Recorder, StepTotals
@@ -123,8 +124,10 @@ class ServiceRun:
         retry_of: int | None = None,
         only_ids: dict[str, set[str]] | None = None,
         interrupt: Interrupt | None = None,
+        warn: Callable[[str], Any] | None = None,
     ) -> None:
         self.store = store
+        self.warn = warn
         self.interrupt = interrupt or Interrupt()  # cancel: waits end at once; halt: send nothing
         self.only_ids = only_ids  # a retry: stream -> the external ids to push again
         self.name = name
@@ -186,6 +189,11 @@ class ServiceRun:
         self.src.set_interrupt(self.interrupt)
         self.dst.set_interrupt(self.interrupt)
 
+    def _warn(self, text: str) -> None:
+        """A condition the user must act on while the run goes on (the disk filled up)."""
+        if self.warn is not None:
+            self.warn(text)
+
     async def _emit(self, p: Progress) -> None:
         if self.progress is None:
             return
@@ -198,6 +206,8 @@ class ServiceRun:
 
     async def run(self) -> RunResult:
         await self.prepare()
+        self.guard = FullDiskGuard(self.store, self.interrupt, self._warn)
+        self.store = self.guard  # type: ignore[assignment] - the same methods, full-disk safe
         rec = Recorder(
             self.store, service_id=self.service.id, source_id=self.src_id, dest_id=self.dst_id,
             redactor=self.redactor,
@@ -209,13 +219,18 @@ class ServiceRun:
             else SyncType.UPDATE
         )
         await rec.start_run(sync_type.value, self.trigger, self.retry_of)
-        watch = RunWatch(self.store, rec.run_id, self.interrupt)
+        self.guard.armed = True  # from now on a full disk halts the run and waits for space
+        watch = RunWatch(self.guard.unguarded, rec.run_id, self.interrupt)  # never waits
         watch.start()
         status = RunStatus.SUCCESS
         message = ""
         try:
             for stream in self.streams:
                 step_status = await self._step(stream)
+                if step_status == StepStatus.CANCELLED and self.interrupt.send_nothing:
+                    status = RunStatus.FAILED  # halted: the store could not be written
+                    message = f"Stopped: {self.interrupt.reason}."
+                    break
                 if step_status == StepStatus.CANCELLED:
                     status = RunStatus.CANCELLED
                     reason = self.interrupt.reason

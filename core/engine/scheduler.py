@@ -93,7 +93,7 @@ class Scheduler:
             return
         sr = ServiceRun(
             self.store, slot.name, trigger=Trigger.SCHEDULE.value, environ=self.environ,
-            **self.options,
+            warn=lambda text: self.say(f"{slot.name}: {text}"), **self.options,
         )  # fmt: skip
         slot.run = sr
         slot.runs += 1

@@ -118,7 +118,7 @@ class ServicesScreen(ResyncActions, GridScreen):
                 "name": s.name, "source": s.source, "destination": s.destination,
                 "streams": ", ".join(s.streams), "schedule": s.schedule or "",
                 "enabled": "yes" if s.enabled else "no", "cooldown_minutes": s.cooldown_minutes,
-                "last_run": r.id if r else "", "last_status": r.status.value if r else "",
+                "last_run": r.id if r else "", "last_status": r.shown_status if r else "",
                 "last_started": local_minute(r.started_at) if r else "",
                 "pulled": r.pulled if r else "", "created": r.created if r else "",
                 "updated": r.updated if r else "", "skipped": r.skipped if r else "",
@@ -133,7 +133,9 @@ class ServicesScreen(ResyncActions, GridScreen):
         if s.name in self.running:
             last = Text(f"▶ {self.running[s.name]}", style="#5fafff", no_wrap=True)
         else:
-            last = status_cell(r.status) if r else Text("never", style="dim")
+            last = (
+                status_cell("stale" if r.stale else r.status) if r else Text("never", style="dim")
+            )
         when = relative(r.started_at, reference=now) if r else ""
         return [
             t(("✓ " if s.name in self.selected else "") + s.name, 30,
@@ -173,7 +175,7 @@ class ServicesScreen(ResyncActions, GridScreen):
             style = "bold #d78700" if st.state.value == "needs resync" else ""
             text.append(f"\nSync: {st.state.value}{why}", style=style)
         if r is not None:
-            text.append(f"\nLast run #{r.id} {r.status.value} {local_minute(r.started_at)}: "
+            text.append(f"\nLast run #{r.id} {r.shown_status} {local_minute(r.started_at)}: "
                         f"{r.pulled} pulled, {r.created} created, {r.updated} updated, "
                         f"{r.skipped} skipped, {r.failed} failed")  # fmt: skip
             if r.message:

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
+from ...errors import StoreFull
 from ..page import MAX_PAGE_SIZE, Page, Where
 
 T = TypeVar("T")
@@ -37,6 +38,9 @@ def pg_sql(sql: str) -> str:
             continue
         out.append(ch)
     return "".join(out)
+
+
+DISK_FULL = "53100"  # SQLSTATE disk_full: raised as StoreFull, like SQLite's SQLITE_FULL
 
 
 class PgConn:
@@ -83,10 +87,18 @@ class PgBase:
         """BEGIN ... COMMIT on a pooled connection; rolled back on any error. A committed
         write sends one NOTIFY (delivered at commit, never for a rollback), so a console on
         any host learns of it at once."""
-        async with self.pool.acquire() as conn, conn.transaction():
-            yield PgConn(conn)
-            if notify:
-                await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, notify)
+        try:
+            async with self.pool.acquire() as conn, conn.transaction():
+                yield PgConn(conn)
+                if notify:
+                    await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, notify)
+        except Exception as exc:
+            if getattr(exc, "sqlstate", None) == DISK_FULL:
+                raise StoreFull(
+                    "The disk of the PostgreSQL server holding the store is full.",
+                    "Free some space there; reads still work meanwhile.",
+                ) from exc
+            raise
 
     async def _keyset(
         self,

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ...timeutil import now
-from ..records import Batch, CallRow, IdMapRow, LogRow
+from ..records import Batch, CallRow, IdMapRow, LogRow, forget_ids
 from ..sqlite.hot_path import _dumps
 from . import hot_path
 from .hot_path import DB_NOW
@@ -221,8 +221,12 @@ class Writes:
     async def write_batch(self, batch: Batch) -> list[int]:
         """Commit one page's entities, their calls, logs, id map and counters together (one
         transaction, one NOTIFY). Returns the new entity ids in order."""
-        async with self.transaction("batch") as conn:
-            return await hot_path.write_batch(conn, batch)
+        try:
+            async with self.transaction("batch") as conn:
+                return await hot_path.write_batch(conn, batch)
+        except BaseException:
+            forget_ids(batch)  # rolled back: a retry (disk full, then space) starts clean
+            raise
 
     async def insert_calls(self, calls: Iterable[CallRow]) -> None:
         """Bulk insert in one transaction (benchmarks)."""

@@ -90,10 +90,11 @@ def _in_transaction(conn: sqlite3.Connection, fn: Callable[..., T], *args: Any) 
     conn.execute("BEGIN IMMEDIATE")
     try:
         out = fn(conn, *args)
+        conn.execute("COMMIT")  # a COMMIT that fails (disk full) is rolled back too
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may have rolled back already (SQLITE_FULL)
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
     return out
 
 
