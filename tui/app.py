@@ -168,6 +168,8 @@ class SyncdeckApp(App[int]):
                 continue
             done.add(binding.action)
             target = screen if binding in screen.BINDINGS else self
+            if self._check_action_state(binding.action, target) is False:
+                continue  # not offered on this view (the footer and help hide it too)
             title = binding.description or binding.action
             keys = binding.key.replace(",", " or ")
             yield SystemCommand(title, f"key: {keys}", partial(target.run_action, binding.action))

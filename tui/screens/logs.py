@@ -48,6 +48,17 @@ def _crumb_bindings() -> list[Binding]:
     return out
 
 
+# filter key -> the list levels it works on (the drill levels below have no filters)
+FILTER_LEVELS = {
+    "cycle_level": ("logs",),
+    "cycle_kind": ("logs",),
+    "cycle_connector": ("logs", "runs"),
+    "cycle_range": ("logs", "runs"),
+}
+FILTER_HINTS = {"cycle_level": "l level", "cycle_connector": "c connector",
+                "cycle_kind": "m kind", "cycle_range": "t range"}  # fmt: skip
+
+
 class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
     """The screen on-call engineers live in. Opens on the log grid; `v` switches to Runs."""
 
@@ -122,6 +133,24 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
         self.reload()
         self.arm()
 
+    # ---- which keys work here ----------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A key is offered (footer, `?` help, palette) only where it does something: the
+        level and kind filters on the Log list, connector and range on Log and Runs (the
+        connector not in a viewer scoped to one), a crumb key only for a crumb above."""
+        if action in FILTER_LEVELS:
+            if self.level.kind not in FILTER_LEVELS[action]:
+                return False
+            if action == "cycle_connector" and (self.scope.connector or self.scope.service):
+                return False
+        if action == "crumb" and parameters:
+            return int(str(parameters[0])) < len(self.stack) - 1
+        return True
+
+    def filter_hints(self) -> str:
+        return "  ".join(h for a, h in FILTER_HINTS.items() if self.check_action(a, ()))
+
     # ---- state -------------------------------------------------------------------------
 
     @property
@@ -156,7 +185,7 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
                 parts.append(f"Kind {f.kind or 'all'}")
             parts.append(f"Range {f.range}")
             text.append(" · ".join(parts))
-            text.append("   l level  c connector  m kind  t range", style="dim")
+            text.append(f"   {self.filter_hints()}", style="dim")
         else:
             text.append(f"{VIEWS[kind].title}", style="bold")
             text.append("   escape back · 1-5 jump to a crumb", style="dim")
@@ -171,6 +200,7 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
     def navigate(self) -> None:
         self.table.clear_marks()
         self.show_chrome()
+        self.refresh_bindings()  # the footer offers the keys of the new level only
         self.reload()
 
     def action_drill(self) -> None:
@@ -243,9 +273,6 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
         self.navigate()
 
     def _refilter(self) -> bool:
-        if self.level.kind not in ("logs", "runs"):
-            self.notify("Filters apply to the Log and Runs lists: escape to get there.", timeout=3)
-            return False
         for lv in (self.stacks["logs"][0], self.stacks["runs"][0]):
             lv.first_page()
             lv.cursor_key = None
@@ -274,9 +301,6 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
             self.navigate()
 
     def action_cycle_connector(self) -> None:
-        if self.scope.connector or self.scope.service:
-            self.notify("The viewer is scoped; the connector filter is fixed.", timeout=3)
-            return
         if self._refilter():
             names = self._connectors
             current = self.filters.connector if self.filters.connector in names else None
