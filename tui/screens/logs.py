@@ -64,17 +64,26 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
 
     BINDINGS = [
         # The footer shows ? Help and q Quit first (KeyFooter), then these in this order: at 80
-        # columns it ends after Export; the filter keys are on the filters line.
+        # columns it ends after `v` (Refresh drops first); the filter keys are on the filters
+        # line.
         Binding("escape", "back", "Back", id="logs.back"),
         Binding("enter", "drill", "Drill in", show=False, id="logs.drill"),
         Binding("slash", "search", "Search", id="logs.search"),
         Binding("p", "pause", "Pause", id="logs.pause"),
         Binding("e", "export", "Export", id="logs.export"),
-        Binding("r", "refresh_now", "Refresh", id="logs.refresh"),
         Binding("y", "copy", "Copy", id="logs.copy"),
-        Binding("n,right_square_bracket", "next_page", "Next page", id="logs.next_page"),
-        Binding("b,left_square_bracket", "prev_page", "Prev page", id="logs.prev_page"),
+        Binding(
+            "n,right_square_bracket",
+            "next_page",
+            "Next/prev page",
+            key_display="n/b",
+            id="logs.next_page",
+        ),  # fmt: skip
+        Binding(
+            "b,left_square_bracket", "prev_page", "Prev page", show=False, id="logs.prev_page"
+        ),  # fmt: skip
         Binding("v", "toggle_root", "Log/Runs", id="logs.toggle_root"),
+        Binding("r", "refresh_now", "Refresh", id="logs.refresh"),
         Binding("z", "page_size", "Page size", show=False, id="logs.page_size"),
         Binding("l", "cycle_level", "Level", id="logs.level"),
         Binding("c", "cycle_connector", "Connector", show=False, id="logs.connector"),
@@ -146,7 +155,23 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
                 return False
         if action == "crumb" and parameters:
             return int(str(parameters[0])) < len(self.stack) - 1
+        if action == "back":
+            return self.can_go_back()
         return True
+
+    def can_go_back(self) -> bool:
+        """escape does something here: a search box to close, a search to clear, a level to
+        go up."""
+        if self.level.search or len(self.stack) > 1:
+            return True
+        boxes = self.query("#search")
+        return bool(boxes) and boxes.first().display
+
+    def footer_description(self, action: str) -> str | None:
+        """`v` says where it goes."""
+        if action == "toggle_root":
+            return "Runs" if self.root == "logs" else "Log"
+        return None
 
     def filter_hints(self) -> str:
         return "  ".join(h for a, h in FILTER_HINTS.items() if self.check_action(a, ()))
@@ -323,6 +348,7 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
         search.value = self.level.search
         search.display = True
         search.focus()
+        self.refresh_bindings()
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:

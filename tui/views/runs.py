@@ -124,7 +124,7 @@ class StepsView:
     def child(self, s: Step, level: Level) -> Level | None:
         ids = {**level.ids, "step_id": s.id}
         if level.search:  # a searched id goes straight to the entities where it appears
-            return Level("entities", f"{clean(s.stream, 30)} › {level.search}", ids=ids,
+            return Level("entities", f"{clean(s.stream, 30)} · id {level.search}", ids=ids,
                          external_id=level.search)  # fmt: skip
         return Level("instances", clean(s.stream, 30), ids=ids)
 
