@@ -16,7 +16,7 @@ from core.text import clean
 from core.timeutil import local_minute, relative
 
 from ..views.base import Scope, t
-from ..views.status import status_cell
+from ..views.status import counts_cell, status_cell
 from ..widgets.detail_pane import DetailPane
 from ..widgets.paged_table import Col
 from .confirm import Confirm
@@ -39,12 +39,6 @@ def until(ts: float, now: float) -> str:
     if ts - now < 60:
         return "in <1 min"
     return "in " + relative(ts, reference=now).replace(" from now", "")
-
-
-def counts(r: Run | None) -> str:
-    if r is None:
-        return ""
-    return f"{r.pulled}/{r.created}/{r.updated}/{r.failed}"
 
 
 class ServicesScreen(ResyncActions, GridScreen):
@@ -142,7 +136,8 @@ class ServicesScreen(ResyncActions, GridScreen):
             Text("yes" if s.enabled else "no", style="#5fd75f" if s.enabled else "#d78700"),
             last, sync_cell(self.states.get(s.name)), Text(when, no_wrap=True),
             Text(until(nxt, now) if nxt else "manual", no_wrap=True, style="" if nxt else "dim"),
-            Text(counts(r), justify="right"), t(s.schedule or "—", 20),
+            counts_cell(r.pulled, r.created, r.updated, failed=r.failed) if r else Text(""),
+            t(s.schedule or "—", 20),
         ]  # fmt: skip
 
     def show_detail(self) -> None:

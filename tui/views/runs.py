@@ -13,7 +13,7 @@ from core.timeutil import duration, local_minute
 from ..widgets.paged_table import Col
 from .base import Level, Query, Window, n, t
 from .detail import Detail
-from .status import status_cell
+from .status import counts_cell, status_cell
 
 
 def run_duration(run: Run, now: float) -> str:
@@ -52,7 +52,7 @@ class RunsView:
             t(f"{r.source} → {r.destination}", 40), t(r.sync_type.value), t(r.trigger.value),
             Text(local_minute(r.started_at)), Text(run_duration(r, now), justify="right"),
             Text(f"{r.pulled:,}/{r.pushed:,}", justify="right"),
-            Text(f"{r.created}/{r.updated}/{r.skipped}/{r.failed}", justify="right"),
+            counts_cell(r.created, r.updated, r.skipped, failed=r.failed),
             n(r.errors, "bold #ff5f5f" if r.errors else ""),
         ]  # fmt: skip
 
