@@ -30,11 +30,12 @@ from .models import (
     Trigger,
 )
 from .store import LogRow, Store
+from .text import plural
 from .timeutil import now
 from .troubleshooting import CATALOGUE, Trouble, match
 
 COOLDOWN_MESSAGE = (
-    "A synchronization was recently completed. Minimum interval between syncs is {minutes} minutes."
+    "A synchronization was recently completed. Minimum interval between syncs is {minutes}."
 )
 ACTIVE = (RunStatus.RUNNING, RunStatus.QUEUED)
 
@@ -50,9 +51,8 @@ class CooldownActive(UserError):
         self.last_run = last_run
         mins = max(1, int(-(-wait_seconds // 60)))
         super().__init__(
-            COOLDOWN_MESSAGE.format(minutes=minutes),
-            f"Next run possible in {mins} minute{'s' if mins != 1 else ''}; "
-            "add --force to run now.",
+            COOLDOWN_MESSAGE.format(minutes=plural(minutes, "minute")),
+            f"Next run possible in {plural(mins, 'minute')}; add --force to run now.",
         )
 
 

@@ -7,6 +7,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from .errors import UserError
+from .text import plural
 
 _SPAN = re.compile(r"^\s*(\d+)\s*(s|m|min|h|d|w)\s*$", re.IGNORECASE)
 _UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -93,7 +94,7 @@ def relative(ts: float | datetime | None, *, reference: float | None = None) -> 
     if hours < 24:
         return f"{round(hours)} h {suffix}"
     days = hours / 24
-    return f"{round(days)} day{'s' if round(days) != 1 else ''} {suffix}"
+    return f"{plural(round(days), 'day')} {suffix}"
 
 
 def duration(ms: int | None) -> str:

@@ -168,7 +168,7 @@ async def test_search_is_context_aware_and_escape_clears(demo_db: str) -> None:
         assert "6 runs touched it" in text_of(screen, "#pager")
         await pilot.press("enter")  # inside run #6: the steps and entities where it appears
         await settle(pilot)
-        assert "1 steps · 1 entities" in text_of(screen, "#pager")
+        assert "1 step · 1 entity" in text_of(screen, "#pager")
         await pilot.press("enter")
         await settle(pilot)
         assert screen.level.kind == "entities"

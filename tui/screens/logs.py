@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input
 
 from core.console_api import ConsoleAPI
 from core.errors import UserError
+from core.text import plural
 
 from ..export import default_path, deliver_csv, export_csv, export_csv_text
 from ..views.base import KINDS, LEVELS, PAGE_SIZES, RANGES, Filters, Level, Query, Scope
@@ -398,7 +399,7 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
             except UserError as exc:
                 self.notify(str(exc), severity="error", markup=False)
                 return
-            self.notify(f"Exported {rows:,} rows to {written}", timeout=8, markup=False)
+            self.notify(f"Exported {plural(rows, 'row')} to {written}", timeout=8, markup=False)
 
         self.run_worker(work(), group="export", exit_on_error=False)
 
@@ -408,6 +409,7 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
         async def work() -> None:
             rows, text = await export_csv_text(view, query)
             name = deliver_csv(self.app, text, view.kind, query.now)
-            self.notify(f"Exported {rows:,} rows: your browser downloads {name}", markup=False)
+            shown = plural(rows, "row")
+            self.notify(f"Exported {shown}: your browser downloads {name}", markup=False)
 
         self.run_worker(work(), group="export", exit_on_error=False)

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from core.models import ValueMapping
-from core.text import clean
+from core.text import clean, plural
 
 from ..views.base import t
 from ..widgets.key_footer import KeyFooter
@@ -391,7 +391,7 @@ class MappingsScreen(AdminScreen):
 
             def saved(count: int) -> None:
                 self.selected -= set(sources)
-                self.notify(f"Mapped {count} value{'s' if count != 1 else ''} of {lookup} to "
+                self.notify(f"Mapped {plural(count, 'value')} of {lookup} to "
                             f"{value}. u undoes it.", timeout=5, markup=False)  # fmt: skip
                 self._other_rows = {}
 

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from core.models import Run, Service
-from core.text import clean
+from core.text import clean, plural
 from core.timeutil import local_minute, relative
 
 from ..views.base import Scope, t
@@ -97,7 +97,7 @@ class ServicesScreen(ResyncActions, GridScreen):
         self.status(
             self.search_note(len(shown), total, "services")
             + self.selection_note()
-            + f"{total} service{'s' if total != 1 else ''} · enter runs · g run now · "
+            + f"{plural(total, 'service')} · enter runs · g run now · "
             "G force · x on/off · m mappings · a add · E edit · D delete · u undo"
         )
 
@@ -238,8 +238,6 @@ class ServicesScreen(ResyncActions, GridScreen):
                 if getattr(exc, "wait_seconds", None) is not None:  # the cooldown
                     msg = getattr(exc, "message", str(exc))
                     hint = getattr(exc, "hint", "").replace("add --force", "G forces it")
-                    self.notify(f"{msg} {hint}", title="cooldown", severity="warning",
-                                timeout=8, markup=False)  # fmt: skip
                     self.ask_force(name, f"{msg}\n{hint}\nRun anyway (y) or wait (n)?")
                     return
                 self.notify(str(exc), severity="error", timeout=8, markup=False)

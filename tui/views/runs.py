@@ -7,7 +7,7 @@ from typing import Any
 from rich.text import Text
 
 from core.models import Run, Step
-from core.text import clean
+from core.text import clean, plural
 from core.timeutil import duration, local_minute
 
 from ..widgets.paged_table import Col
@@ -43,7 +43,7 @@ class RunsView:
             since=q.filters.since(q.now), touching=q.level.search or None,
             failed=q.filters.failed_only, **paging,
         )  # fmt: skip
-        note = f"{page.total:,} runs touched it" if q.level.search else ""
+        note = f"{plural(page.total, 'run')} touched it" if q.level.search else ""
         return Window.of(page, note).failed_note(q, "runs with failures")
 
     def cells(self, r: Run, now: float) -> list[Text]:
@@ -109,7 +109,8 @@ class StepsView:
         if q.level.search:
             steps = await q.api.search_steps(run_id, q.level.search)
             hits = await q.api.search_id(q.level.search, run_id=run_id, limit=1)
-            return Window(steps, len(steps), note=f"{len(steps)} steps · {hits.total} entities")
+            note = f"{plural(len(steps), 'step')} · {plural(hits.total, 'entity', 'entities')}"
+            return Window(steps, len(steps), note=note)
         page = await q.api.steps(run_id, failed=q.filters.failed_only, **paging)
         return Window.of(page).failed_note(q, "steps with failures")
 
