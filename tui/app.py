@@ -74,7 +74,15 @@ class SyncdeckApp(App[int]):
         self.error: UserError | None = None
         self.keys = KeyRouter(self)
 
+    def colour_classes(self) -> None:
+        """`-no-color` (NO_COLOR) and `-ansi16` (a 16-colour terminal such as TERM=linux) on
+        the app, for the styles that must not rely on shades (logs.tcss)."""
+        system = getattr(self.console, "color_system", None)
+        self.set_class(bool(self.no_color), "-no-color")
+        self.set_class(system in ("standard", "windows"), "-ansi16")
+
     async def on_mount(self) -> None:
+        self.colour_classes()
         try:
             self.api = await ConsoleAPI.open(self.db, read_only=self.read_only)
             if self.scope.connector or self.scope.service:

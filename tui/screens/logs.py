@@ -242,6 +242,7 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
             child.search = self.level.search  # inside the run: where the id appears
         if self.level.kind == "logs":  # a log event opens its run under Runs
             self.root = "runs"
+            child.back_to = "logs"  # escape from it goes back to the log row, not to Runs
             self.stacks["runs"] = [self.stacks["runs"][0], child]
         else:
             self.stack.append(child)
@@ -262,6 +263,10 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
             return
         if self.level.search:
             self.set_search("")
+        elif len(self.stack) == 2 and self.stack[1].back_to:
+            back_to = self.stack.pop().back_to  # a run opened from a log row: back to the row
+            self.root = back_to or self.root
+            self.navigate()
         elif len(self.stack) > 1:
             self.stack.pop()
             self.navigate()
