@@ -74,10 +74,12 @@ class SyncdeckApp(App[int]):
         self.error: UserError | None = None
         self.keys = KeyRouter(self)
 
-    def colour_classes(self) -> None:
+    def colour_classes(self, system: str | None = None) -> None:
         """`-no-color` (NO_COLOR) and `-ansi16` (a 16-colour terminal such as TERM=linux) on
-        the app, for the styles that must not rely on shades (logs.tcss)."""
-        system = getattr(self.console, "color_system", None)
+        the app, for the styles that must not rely on shades (logs.tcss). `system`: Rich's
+        colour system of the terminal (a headless run has none)."""
+        if system is None and not self.is_headless:
+            system = getattr(self.console, "color_system", None)
         self.set_class(bool(self.no_color), "-no-color")
         self.set_class(system in ("standard", "windows"), "-ansi16")
 

@@ -33,8 +33,9 @@ async def test_16_colours_warnings_are_yellow_not_red(demo_db: str) -> None:
         await settle(pilot)
         from rich.console import ColorSystem
 
-        app.console._color_system = ColorSystem.STANDARD  # what TERM=linux gives (headless)
-        app.colour_classes()
+        assert not app.has_class("-ansi16")  # headless: no terminal, no downgrade
+        app.colour_classes("standard")  # what Rich detects for TERM=linux
+        assert app.has_class("-ansi16")
         await pilot.pause()
         screen = logs_screen(app)
         errors = screen.query_one("#tile-errors", Tile).styles.color
