@@ -30,11 +30,12 @@ from .models import (
     Trigger,
 )
 from .store import LogRow, Store
+from .text import plural
 from .timeutil import now
 from .troubleshooting import CATALOGUE, Trouble, match
 
 COOLDOWN_MESSAGE = (
-    "A synchronization was recently completed. Minimum interval between syncs is {minutes} minutes."
+    "A synchronization was recently completed. Minimum interval between syncs is {minutes}."
 )
 ACTIVE = (RunStatus.RUNNING, RunStatus.QUEUED)
 
@@ -50,9 +51,8 @@ class CooldownActive(UserError):
         self.last_run = last_run
         mins = max(1, int(-(-wait_seconds // 60)))
         super().__init__(
-            COOLDOWN_MESSAGE.format(minutes=minutes),
-            f"Next run possible in {mins} minute{'s' if mins != 1 else ''}; "
-            "add --force to run now.",
+            COOLDOWN_MESSAGE.format(minutes=plural(minutes, "minute")),
+            f"Next run possible in {plural(mins, 'minute')}; add --force to run now.",
         )
 
 
@@ -226,11 +226,9 @@ async def check_connection(
     # Every text below is stored and printed: the connector's secrets are masked in it.
     reason = "" if ok else client.redactor.text(auth_error or ex.error or f"HTTP {ex.status}") or ""
     trouble: Trouble | None = None
-    if not ok:
-        code = match(ex.status, reason) if ex.status in (401, 403) or not ex.status else None
+    if not ok:  # advice that fits the cause: DNS, refused, TLS, timeout, 401, 403, 429, 5xx
+        code = f"http_{ex.status}" if ex.status in (401, 403) else match(ex.status, reason)
         trouble = CATALOGUE.get(code or "test_connection_failed")
-        if ex.status in (401, 403):
-            trouble = CATALOGUE.get(f"http_{ex.status}")
     result = ConnectionCheck(name, ok, ex.status, ms, ex.url, reason, trouble)
     status = ConnectorStatus.CONNECTED if ok else ConnectorStatus.ERROR
     detail = f"HTTP {ex.status} in {ms}ms" if ok else reason

@@ -7,6 +7,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from .errors import UserError
+from .text import plural
 
 _SPAN = re.compile(r"^\s*(\d+)\s*(s|m|min|h|d|w)\s*$", re.IGNORECASE)
 MAX_SPAN = 36500 * 86400
@@ -97,7 +98,7 @@ def relative(ts: float | datetime | None, *, reference: float | None = None) -> 
     if hours < 24:
         return f"{round(hours)} h {suffix}"
     days = hours / 24
-    return f"{round(days)} day{'s' if round(days) != 1 else ''} {suffix}"
+    return f"{plural(round(days), 'day')} {suffix}"
 
 
 def duration(ms: int | None) -> str:

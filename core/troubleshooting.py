@@ -85,6 +85,48 @@ CATALOGUE: dict[str, Trouble] = {
             ],
         ),
         _t(
+            "dns",
+            "Host name not found",
+            [
+                "The connector's base URL names a host that DNS does not know (a typo, an old "
+                "instance name, a region prefix such as webservices5 vs webservices15).",
+                "This host has no working DNS resolver or needs a proxy to reach the internet.",
+            ],
+            [
+                "Check the host name in the connector's base URL against the vendor's instance "
+                "URL (E edits it), then test again.",
+                "From this host, try `getent hosts <host>`; if it fails, fix DNS or the proxy.",
+            ],
+        ),
+        _t(
+            "connection_refused",
+            "Connection refused",
+            [
+                "Nothing listens at that host and port: the service is down, or the port in "
+                "the base URL is wrong (http vs https, a missing :8443...).",
+                "A firewall on the way rejects the connection.",
+            ],
+            [
+                "Check the port and scheme of the connector's base URL (E edits it).",
+                "Check that the service is up, and that this host may reach it (firewall, "
+                "VPN), then test again.",
+            ],
+        ),
+        _t(
+            "tls",
+            "TLS / certificate error",
+            [
+                "The server's certificate is not trusted here (self-signed, expired, another "
+                "host name), or the URL says https to a port that speaks plain http.",
+                "A proxy on the way intercepts TLS with its own certificate.",
+            ],
+            [
+                "Check the scheme and host of the base URL (https to the vendor's own name).",
+                "If a proxy re-signs TLS, add its CA to this host's trust store "
+                "(SSL_CERT_FILE), then test again.",
+            ],
+        ),
+        _t(
             "invalid_sku",
             "Invalid SKU during order submission",
             ["The product was not synced, or its category mapping is incorrect."],
@@ -225,6 +267,13 @@ _TEXT_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b403\b|forbidden", "http_403"),
         (r"\b429\b|too many requests|rate.?limit", "http_429"),
         (r"timed? ?out|timeout", "timeout"),
+        (
+            r"name or service not known|name resolution|nodename nor servname|getaddrinfo|"
+            r"no address associated|name does not resolve|\berrno -[235]\b",
+            "dns",
+        ),
+        (r"certificate|\bssl\b|\btls\b|wrong version number|handshake", "tls"),
+        (r"connection refused|errno 111|all connection attempts failed", "connection_refused"),
         (r"invalid sku", "invalid_sku"),
         (r"agreement .*does not belong", "agreement_mismatch"),
         (r"customers? (are|is) not mapped|unmapped customer", "unmapped_customer"),

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from core.models import Connector, ConnectorTiles
-from core.text import clean
+from core.text import clean, plural
 from core.timeutil import local_minute, relative
 
 from ..views.base import Scope, n, t
@@ -90,7 +90,7 @@ class ConnectorsScreen(GridScreen):
         bad = sum(1 for c in items if c.status.value == "error")
         self.status(
             self.search_note(len(shown), len(items), "connectors")
-            + f"{len(items)} connector{'s' if len(items) != 1 else ''}"
+            + plural(len(items), "connector")
             + (f" · {bad} in error" if bad else "")
             + " · enter logs · t test · a add · E edit · R reconnect · D disconnect · u undo"
         )

@@ -12,11 +12,11 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from core.models import Run, Service
-from core.text import clean
+from core.text import clean, plural
 from core.timeutil import local_minute, relative
 
 from ..views.base import Scope, t
-from ..views.status import status_cell
+from ..views.status import counts_cell, status_cell
 from ..widgets.detail_pane import DetailPane
 from ..widgets.paged_table import Col
 from .confirm import Confirm
@@ -39,12 +39,6 @@ def until(ts: float, now: float) -> str:
     if ts - now < 60:
         return "in <1 min"
     return "in " + relative(ts, reference=now).replace(" from now", "")
-
-
-def counts(r: Run | None) -> str:
-    if r is None:
-        return ""
-    return f"{r.pulled}/{r.created}/{r.updated}/{r.failed}"
 
 
 class ServicesScreen(ResyncActions, GridScreen):
@@ -103,7 +97,7 @@ class ServicesScreen(ResyncActions, GridScreen):
         self.status(
             self.search_note(len(shown), total, "services")
             + self.selection_note()
-            + f"{total} service{'s' if total != 1 else ''} · enter runs · g run now · "
+            + f"{plural(total, 'service')} · enter runs · g run now · "
             "G force · x on/off · m mappings · a add · E edit · D delete · u undo"
         )
 
@@ -144,7 +138,8 @@ class ServicesScreen(ResyncActions, GridScreen):
             Text("yes" if s.enabled else "no", style="#5fd75f" if s.enabled else "#d78700"),
             last, sync_cell(self.states.get(s.name)), Text(when, no_wrap=True),
             Text(until(nxt, now) if nxt else "manual", no_wrap=True, style="" if nxt else "dim"),
-            Text(counts(r), justify="right"), t(s.schedule or "—", 20),
+            counts_cell(r.pulled, r.created, r.updated, failed=r.failed) if r else Text(""),
+            t(s.schedule or "—", 20),
         ]  # fmt: skip
 
     def show_detail(self) -> None:
@@ -245,8 +240,6 @@ class ServicesScreen(ResyncActions, GridScreen):
                 if getattr(exc, "wait_seconds", None) is not None:  # the cooldown
                     msg = getattr(exc, "message", str(exc))
                     hint = getattr(exc, "hint", "").replace("add --force", "G forces it")
-                    self.notify(f"{msg} {hint}", title="cooldown", severity="warning",
-                                timeout=8, markup=False)  # fmt: skip
                     self.ask_force(name, f"{msg}\n{hint}\nRun anyway (y) or wait (n)?")
                     return
                 self.notify(str(exc), severity="error", timeout=8, markup=False)

@@ -62,6 +62,7 @@ class Level:
     cursor_key: str | None = None
     search: str = ""
     external_id: str | None = None  # entities opened from a search keep the id as a filter
+    back_to: str | None = None  # a run opened from a log row: escape returns to that root
 
     def first_page(self) -> None:
         self.after = self.before = None
