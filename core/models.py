@@ -269,6 +269,7 @@ class Tiles(_Row):
     warnings: int
     last_update: datetime | None
     scope: str = "all"
+    milestones: int = 0  # log events of kind milestone (Levelup's cards), within `total`
 
 
 class ConnectorTiles(_Row):
@@ -278,6 +279,7 @@ class ConnectorTiles(_Row):
     warnings: int
     last_update: datetime | None
     last_synced_at: datetime | None
+    milestones: int = 0  # log events of kind milestone, within `total`
 
 
 class SearchHit(_Row):

@@ -163,6 +163,7 @@ TILE_COLUMNS = [
     Column("LOGS 30D", lambda t: t.total, 9, right=True),
     Column("ERRORS 30D", lambda t: t.errors, 10, right=True),
     Column("WARNINGS 30D", lambda t: t.warnings, 12, right=True),
+    Column("MILESTONES 30D", lambda t: t.milestones, 14, right=True),
     Column("LAST UPDATE", lambda t: relative(t.last_update), 16),
     Column("LAST SYNCED", lambda t: relative(t.last_synced_at), 16),
 ]
@@ -308,6 +309,7 @@ async def stats(args: argparse.Namespace, api: ConsoleAPI) -> int:
             total=overall.total,
             errors=overall.errors,
             warnings=overall.warnings,
+            milestones=overall.milestones,
             last_update=overall.last_update,
             last_synced_at=None,
         )
@@ -317,7 +319,8 @@ async def stats(args: argparse.Namespace, api: ConsoleAPI) -> int:
     last = overall.last_update
     out.write(
         f"Total logs 30d: {overall.total}   Errors 30d: {overall.errors}   "
-        f"Warnings 30d: {overall.warnings}   Last update: {relative(last)}"
+        f"Warnings 30d: {overall.warnings}   Milestones 30d: {overall.milestones}   "
+        f"Last update: {relative(last)}"
         f"{f' ({local_minute(last)})' if last else ''}\n\n"
     )
     if per:
