@@ -268,6 +268,7 @@ async def logs(args: argparse.Namespace, api: ConsoleAPI) -> int:
         since=args.since,
         until=args.until,
         text=args.search or None,
+        account=args.account or None,
     )
     page, first = await fetch_page(args, lambda **p: api.logs(**filters, **p))
     emit_page(args, page, LOG_COLUMNS, model=LogEvent, empty="No log events match.", first=first)
@@ -390,6 +391,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--run", type=id_type, metavar="RUN", help="events of this run")
     p.add_argument("--search", metavar="TEXT", help="text in the title or details")
     p.add_argument("--failed", action="store_true", help="only ERROR events (--level ERROR)")
+    p.add_argument("--account", metavar="ID",
+                   help="events about one record: its external or internal id")  # fmt: skip
     add_paging(p, 20)
 
     p = command(subparsers, "search", search, help="which runs, steps and entities touched an id")

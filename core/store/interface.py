@@ -134,6 +134,7 @@ class Store(Protocol):
         limit: int = 20,
         after: int | None = None,
         before: int | None = None,
+        account: str | None = None,
     ) -> Page[LogEvent]: ...
     async def tiles(
         self, *, connector: str | None = None, service: str | None = None, days: int = 30

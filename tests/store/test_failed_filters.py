@@ -21,3 +21,19 @@ async def test_failed_filters(seeded_store, seeded_db) -> None:
     assert (await store.list_calls(entity_id=ents.items[0].id, failed=True)).total == 0
     pulls = await store.list_calls(instance_id=seeded_db.big_instance, failed=True)
     assert pulls.total == 0
+
+
+async def test_account_filter_of_logs(seeded_store, seeded_db) -> None:
+    store = seeded_store
+    ent = (await store.list_entities(seeded_db.big_step, limit=1)).items[0]
+    from core.store import LogRow
+    from core.timeutil import now
+
+    for i in range(2):
+        await store.add_log(LogRow(ts=now() - 10 + i, level="ERROR", kind="event",
+                                   title=f"about {ent.external_id}", entity_id=ent.id))  # fmt: skip
+    page = await store.list_logs(account=ent.external_id)
+    assert page.total == 2 and {e.entity_id for e in page.items} == {ent.id}
+    assert (await store.list_logs(account=ent.internal_id)).total == 2
+    assert (await store.list_logs(account=ent.external_id, text="about")).total == 2
+    assert (await store.list_logs(account="nobody")).total == 0

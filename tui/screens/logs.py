@@ -154,7 +154,7 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
                 parts.append(f"Connector {f.connector or 'all'}")
             if kind == "logs":
                 parts.append(f"Kind {f.kind or 'all'}")
-            parts.append(f"Range {f.range}")
+            parts.append(self.dates_label() + " (T)" if f.dates else f"Range {f.range}")
             text.append(" · ".join(parts))
             text.append("   l level  c connector  m kind  t range", style="dim")
         else:

@@ -29,8 +29,16 @@ class LogReads:
         since: float | None,
         until: float | None,
         text: str | None,
+        account: str | None = None,
     ) -> Where:
         where = Where()
+        if account:  # the record (external or internal id) an event is about
+            where.add(
+                "l.entity_id IN (SELECT e.id FROM entities e WHERE e.external_id = ? "
+                "UNION SELECT e.id FROM entities e WHERE e.internal_id = ?)",
+                account,
+                account,
+            )
         if level:
             levels = [level] if isinstance(level, str) else list(level)
             where.add(f"l.level IN ({','.join('?' * len(levels))})", *[v.upper() for v in levels])
@@ -74,16 +82,18 @@ class LogReads:
         limit: int = 20,
         after: int | None = None,
         before: int | None = None,
+        account: str | None = None,
     ) -> Page[LogEvent]:
+        """`account`: events about one record, by its external (source) or internal id."""
         fts = bool(text) and len(text or "") >= 3
         where = await self._log_where(
             level=level, kind=kind, connector=connector, service=service, run_id=run_id,
-            since=since, until=until, text=None if fts else text,
+            since=since, until=until, account=account, text=None if fts else text,
         )  # fmt: skip
         total = None
         if fts:
             return await self._text_logs(where, fts_query(text or ""), limit, after, before)
-        if not (run_id is not None or until is not None or text):
+        if not (run_id is not None or until is not None or text or account):
             total = await self._counted_logs(level, kind, connector, since, service)
         return await self._keyset(
             rows.LOG_SELECT, "l", where, rows.log_event, newest_first=True, limit=limit,
@@ -256,6 +266,7 @@ _LOG_FILTER_DEFAULTS: dict[str, Any] = dict(
     since=None,
     until=None,
     text=None,
+    account=None,
 )
 
 
