@@ -117,6 +117,7 @@ class Service(_Row):
     cooldown_minutes: int = 60
     capture_payloads: bool = False
     streams: list[str] = Field(default_factory=list)
+    filters: list[str] = Field(default_factory=list)  # which source records it takes
 
 
 class Run(_Row):
