@@ -3,6 +3,8 @@ the daily counters and the first partial day alike, on both backends."""
 
 from __future__ import annotations
 
+import pytest
+
 from core.store import LogRow
 from core.timeutil import now
 
@@ -30,3 +32,16 @@ async def test_milestones_per_connector(store) -> None:
     overall = await store.tiles()
     assert (overall.total, overall.milestones) == (5, 3)
     assert (await store.tiles(connector="erp")).milestones == 0
+
+
+async def test_reconnected_at(store) -> None:
+    crm = await store.upsert_connector("crm", base_url="https://crm.example.com")
+    erp = await store.upsert_connector("erp", base_url="https://erp.example.com")
+    t = now()
+    for ts, title, cid in [(t - 300, "Connector crm reconnected", crm),
+                           (t - 100, "Connector crm reconnected", crm),
+                           (t - 50, "Connector erp added", erp),
+                           (t - 40, "Connector crm reconnected", erp)]:  # fmt: skip
+        await store.add_log(LogRow(ts=ts, level="INFO", kind="milestone", title=title,
+                                   connector_id=cid))  # fmt: skip
+    assert await store.reconnected_at() == {"crm": pytest.approx(t - 100)}
