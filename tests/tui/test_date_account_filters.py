@@ -74,6 +74,10 @@ async def test_date_filter_typed_fast_on_logs_and_runs(demo_db: str) -> None:
         await pilot.press("T", "ctrl+u", "enter")  # empty clears
         await settle(pilot)
         assert "Range 30d" in screen.query_one("#filters", StatusLine).plain
+        await pilot.press("T", *"2026-03-01", "enter", "t")  # t goes back to the range
+        await settle(pilot)
+        assert "Range 30d" in screen.query_one("#filters", StatusLine).plain
+        assert screen.table.row_count == 6
 
 
 async def add_account_logs(db: str) -> int:

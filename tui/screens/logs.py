@@ -270,6 +270,9 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
 
     def action_cycle_range(self) -> None:
         if self._refilter():
+            if self.filters.dates:  # back from the dates typed with T to the range shown
+                self.set_dates("")
+                return
             self.filters.range = RANGES[(RANGES.index(self.filters.range) + 1) % len(RANGES)]
             self.navigate()
 
