@@ -339,6 +339,16 @@ class ServiceConfig(_Model):
     payload_max_bytes: int = Field(default=4096, ge=64, le=1_048_576)
     streams: list[StreamConfig] = Field(min_length=1)
     lookups: dict[str, dict[str, str]] = Field(default_factory=dict)
+    # which source records the service takes, checked before mapping (core/mapping/filters.py)
+    filters: list[str] = Field(default_factory=list)
+
+    @field_validator("filters")
+    @classmethod
+    def _filters(cls, v: list[str]) -> list[str]:
+        from .mapping.filters import parse_filters
+
+        parse_filters(v)  # a ValueError names the filter and the accepted forms
+        return [" ".join(f.split()) for f in v]
 
     @field_validator("schedule")
     @classmethod

@@ -136,6 +136,29 @@ CATALOGUE: dict[str, Trouble] = {
             ],
         ),
         _t(
+            "partial_shipment",
+            "Partial shipments not updating",
+            ["The order status mapping does not cover partial shipments."],
+            [
+                "Edit the order status mapping (Autotask: the Get Order Status template) so a "
+                "partial shipment maps to a status or a note field at the destination.",
+                "Then retry the failed entities of the run.",
+            ],
+        ),
+        _t(
+            "no_orders_created",
+            "No orders created",
+            [
+                "The purchase orders have not reached the status the sync requires.",
+                "Automatic submission is disabled (the service or its schedule is off).",
+            ],
+            [
+                "Confirm the purchase orders are marked ready / approved at the source (Autotask).",
+                "Check that the service creating orders is enabled (Services, x) with a "
+                "schedule; with manual submission, run it on schedule (g, or syncdeck run).",
+            ],
+        ),
+        _t(
             "agreement_mismatch",
             "Agreement does not belong to company",
             [
@@ -275,6 +298,8 @@ _TEXT_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"certificate|\bssl\b|\btls\b|wrong version number|handshake", "tls"),
         (r"connection refused|errno 111|all connection attempts failed", "connection_refused"),
         (r"invalid sku", "invalid_sku"),
+        (r"partial(ly)? shipp?(ed|ments?)", "partial_shipment"),
+        (r"\bno orders?\b.{0,20}\bcreated\b|\b0 orders? created", "no_orders_created"),
         (r"agreement .*does not belong", "agreement_mismatch"),
         (r"customers? (are|is) not mapped|unmapped customer", "unmapped_customer"),
         (r"minimum interval between syncs|cooldown|recently completed", "cooldown"),

@@ -27,6 +27,17 @@ async def do_import(args: argparse.Namespace, api: ConsoleAPI) -> int:
     if args.read_only:
         raise UserError("config import writes to the store, and --read-only forbids writing.",
                         "Run it without --read-only.")  # fmt: skip
+    if args.test:
+        from ..connector_check import NOT_ESTABLISHED, check_file_connectors
+
+        failed = [c for c in await check_file_connectors(args.file) if not c.ok]
+        for c in failed:
+            print(f"syncdeck: {c.connector}: {NOT_ESTABLISHED} GET {c.url}: "
+                  f"{c.reason or 'no answer'}.", file=sys.stderr)  # fmt: skip
+        if failed and not args.force:
+            print("Nothing was imported. Correct the settings, or add --force to import anyway.",
+                  file=sys.stderr)  # fmt: skip
+            return 1
     cfg = await api.import_config(args.file)
     print(f"Imported {args.file}: {_describe(cfg)}.")
     return 0
@@ -73,6 +84,9 @@ def register(subparsers: Any) -> None:
     p = command(sub, "import", do_import, help="validate a TOML file, then store it",
                 store="create", formats=False)  # fmt: skip
     p.add_argument("file", metavar="FILE")
+    p.add_argument("--test", action="store_true", help="test each connector first; a failing "
+                   "test refuses the import (exit 1)")  # fmt: skip
+    p.add_argument("--force", action="store_true", help="with --test: import even if a test fails")
     p = command(sub, "export", do_export, help="print the stored configuration as TOML",
                 formats=False)  # fmt: skip
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")

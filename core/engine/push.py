@@ -20,6 +20,7 @@ from ..config import StreamConfig, parse_endpoint
 from ..connectors.client import Client, Exchange, ResponseError
 from ..connectors.templates import BadValue, fill
 from ..mapping.fields import Mapper, MappingFailed, Skip, payload_hash
+from ..mapping.filters import RecordFilter, first_rejection
 from ..mapping.paths import get_path
 from ..models import EntityAction, EntityStatus
 from ..store import Batch, Counts, EntityRow, IdMapRow, Store
@@ -91,8 +92,10 @@ class Pusher:
         *,
         service_id: int,
         dry_run: bool = False,
+        filters: list[RecordFilter] | None = None,
     ) -> None:
         self.store = store
+        self.filters = filters or []  # the service's filters: a record failing one is skipped
         self.client = client
         self.stream = stream
         self.mapper = mapper
@@ -128,6 +131,11 @@ class Pusher:
                 reason = f"the record has no {self.stream.key} (the stream's key)"
                 append(Decision(i, f"#{i + 1}", _FAIL, reason=reason))
                 continue
+            if self.filters:
+                why = first_rejection(self.filters, rec, now())
+                if why is not None:
+                    append(Decision(i, ext, _SKIP, reason=why))
+                    continue
             try:
                 payload = map_record(rec, unmapped)
             except MappingFailed as exc:

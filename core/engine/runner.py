@@ -23,6 +23,7 @@ from ..connectors.interrupt import Interrupt
 from ..connectors.paginators import make_paginator
 from ..errors import UserError
 from ..mapping.fields import Mapper
+from ..mapping.filters import parse_filters
 from ..mapping.paths import get_path
 from ..models import LogKind, LogLevel, MappingStatus, RunStatus, StepStatus, SyncType
 from ..store import Store
@@ -322,6 +323,7 @@ class ServiceRun:
         pusher = Pusher(
             store, self.dst, stream, Mapper(stream, self.lookups),
             service_id=self.service.id, dry_run=self.dry_run,
+            filters=parse_filters(self.cfg.filters),
         )  # fmt: skip
         totals = StepTotals()
         error = ""

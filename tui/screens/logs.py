@@ -209,7 +209,7 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
                 parts.append(f"Connector {f.connector or 'all'}")
             if kind == "logs":
                 parts.append(f"Kind {f.kind or 'all'}")
-            parts.append(f"Range {f.range}")
+            parts.append(self.dates_label() + " (T)" if f.dates else f"Range {f.range}")
             text.append(" · ".join(parts))
             text.append(f"   {self.filter_hints()}", style="dim")
         else:
@@ -328,6 +328,9 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
 
     def action_cycle_range(self) -> None:
         if self._refilter():
+            if self.filters.dates:  # back from the dates typed with T to the range shown
+                self.set_dates("")
+                return
             self.filters.range = RANGES[(RANGES.index(self.filters.range) + 1) % len(RANGES)]
             self.navigate()
 

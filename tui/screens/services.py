@@ -160,6 +160,8 @@ class ServicesScreen(ResyncActions, GridScreen):
                     style="#5fd75f" if s.enabled else "#d78700")  # fmt: skip
         text.append(f"\nStreams: {clean(', '.join(s.streams) or '—', 200)}")
         nxt = self.api.next_run(s.schedule, self.now()) if s.enabled else None
+        if s.filters:
+            text.append(f"\nFilters: {clean('; '.join(s.filters), 300, single_line=True)}")
         text.append(f"\nSchedule: {clean(s.schedule or 'manual only', 60)}")
         if nxt:
             text.append(f" · next {local_minute(nxt)}")

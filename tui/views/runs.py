@@ -40,7 +40,8 @@ class RunsView:
     async def fetch(self, q: Query, **paging: Any) -> Window[Run]:
         page = await q.api.runs(
             connector=q.scope.connector or q.filters.connector, service=q.scope.service,
-            since=q.filters.since(q.now), touching=q.level.search or None,
+            since=q.filters.since(q.now), until=q.filters.until(),
+            touching=q.level.search or None,
             failed=q.filters.failed_only, **paging,
         )  # fmt: skip
         note = f"{plural(page.total, 'run')} touched it" if q.level.search else ""
