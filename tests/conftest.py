@@ -3,6 +3,7 @@
 - `store`: an empty, migrated store (async), once per backend: SQLite in tmp_path, and a fresh
   database in a throwaway PostgreSQL cluster (tests/pg_cluster.py) that the session starts on
   a loopback port the first time a postgres test needs it.
+- `pg_location`: a fresh PostgreSQL store URL, for PostgreSQL-only tests.
 - `store_location`: where such a store lives (a path or a postgresql:// URL), once per backend,
   for tests that open stores themselves (the engine's, the facade's).
 - `seeded_db`: a path to a copy of a small, deterministic SQLite store (see `build_history`),
@@ -235,6 +236,12 @@ def backend(request: pytest.FixtureRequest) -> str:
 async def store_location(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     if backend == "sqlite":
         return str(tmp_path / "store.db")
+    return await _pg_database(request, request.getfixturevalue("pg_template"))
+
+
+@pytest.fixture
+async def pg_location(request: pytest.FixtureRequest) -> str:
+    """A fresh, migrated PostgreSQL store's URL (for PostgreSQL-only tests)."""
     return await _pg_database(request, request.getfixturevalue("pg_template"))
 
 

@@ -74,11 +74,15 @@ async def throughput(pg: Cluster, records: int, passes: int) -> None:
                         erp_proc.terminate()
                         erp_proc.wait()
                     rates[backend].append(n / secs)
-                    print(f"   pass {i + 1} {backend:8s} {n} records in {secs:.2f} s = {n / secs:,.0f} records/s")
+                    print(
+                        f"   pass {i + 1} {backend:8s} {n} records in {secs:.2f} s = {n / secs:,.0f} records/s"
+                    )
         finally:
             crm_proc.terminate()
     s, p = statistics.median(rates["sqlite"]), statistics.median(rates["postgres"])
-    print(f"   median: SQLite {s:,.0f} records/s, PostgreSQL {p:,.0f} records/s, ratio PG/SQLite {p / s:.2f}")
+    print(
+        f"   median: SQLite {s:,.0f} records/s, PostgreSQL {p:,.0f} records/s, ratio PG/SQLite {p / s:.2f}"
+    )
 
 
 async def timed(fn, rounds: int) -> tuple[float, float]:
@@ -103,9 +107,11 @@ async def reads(pg: Cluster, scale: int, rounds: int) -> None:
     conn = await asyncpg.connect(conn_url)
     await conn.execute("VACUUM ANALYZE")
     await conn.close()
-    print(f"\n2. console reads on a seeded PostgreSQL store (demo --scale {scale}: {totals['calls']:,} calls, "
-          f"{totals['entities']:,} entities, {totals['logs']:,} log events, {totals['runs']:,} runs; "
-          f"seeded in {time.perf_counter() - t:.1f} s)")
+    print(
+        f"\n2. console reads on a seeded PostgreSQL store (demo --scale {scale}: {totals['calls']:,} calls, "
+        f"{totals['entities']:,} entities, {totals['logs']:,} log events, {totals['runs']:,} runs; "
+        f"seeded in {time.perf_counter() - t:.1f} s)"
+    )
     store = await open_store(url)
     try:
         runs = await store.list_runs(limit=50)
@@ -159,7 +165,9 @@ async def latency(pg: Cluster, rounds: int) -> None:
             await writer.update_run(run, status="running" if i % 2 else "success")
             assert await waiter
             seen.append((time.perf_counter() - t) * 1000)
-        print(f"   {mode:6s}: p50 {pct(seen, 50):7.1f} ms   p95 {pct(seen, 95):7.1f} ms   ({rounds} changes)")
+        print(
+            f"   {mode:6s}: p50 {pct(seen, 50):7.1f} ms   p95 {pct(seen, 95):7.1f} ms   ({rounds} changes)"
+        )
         await console.close()
     print("   5-second refresh alone: 2,500 ms on average, 5,000 ms at worst")
     await writer.close()

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from ...timeutil import now
+from ..jsonenc import _dumps
 from ..records import Batch, CallRow, IdMapRow, LogRow
-from ..sqlite.hot_path import _dumps
 from . import hot_path
 from .hot_path import DB_NOW
 
