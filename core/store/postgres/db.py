@@ -80,13 +80,16 @@ def translate_error(exc: BaseException, url: str) -> StoreError:
     )
 
 
-async def create_pool(url: str, *, max_size: int = 4) -> asyncpg.Pool:
+async def create_pool(url: str, *, max_size: int = 4, read_only: bool = False) -> asyncpg.Pool:
     import asyncpg
 
+    settings = {"application_name": "syncdeck"}
+    if read_only:
+        settings["default_transaction_read_only"] = "on"
     try:
         return await asyncpg.create_pool(
             url, min_size=1, max_size=max_size, timeout=CONNECT_TIMEOUT,
-            command_timeout=None, server_settings={"application_name": "syncdeck"},
+            command_timeout=None, server_settings=settings,
         )  # fmt: skip
     except StoreError:
         raise
@@ -101,7 +104,7 @@ async def current_version(conn: Any) -> int | None:
     return int(await conn.fetchval("SELECT COALESCE(MAX(version), 0) FROM syncdeck_schema"))
 
 
-async def prepare(conn: Any, url: str, *, create: bool) -> int:
+async def prepare(conn: Any, url: str, *, create: bool, read_only: bool = False) -> int:
     """Check and migrate the store on one connection. Returns the schema version."""
     shown = display_url(url)
     version = await current_version(conn)
@@ -122,6 +125,11 @@ async def prepare(conn: Any, url: str, *, create: bool) -> int:
             f"The store {shown} was written by a newer syncdeck (schema {version}; "
             f"this one knows {LATEST}).",
             "Upgrade syncdeck (pip install -U syncdeck) on this host too.",
+        )
+    if version is not None and version < LATEST and read_only:
+        raise StoreError(
+            f"The store {shown} has an older schema ({version}) and needs an upgrade.",
+            "Run any syncdeck command without --read-only once to upgrade it in place.",
         )
     if version is None or version < LATEST:
         await migrate(conn, url)
