@@ -83,18 +83,30 @@ def translate_error(exc: BaseException, url: str) -> StoreError:
 async def create_pool(url: str, *, max_size: int = 4, read_only: bool = False) -> asyncpg.Pool:
     import asyncpg
 
-    settings = {"application_name": "syncdeck"}
+    # Custom plans always: asyncpg prepares every statement, and after five runs PostgreSQL may
+    # switch to a generic plan that cannot see the values: an id search's page then walked the
+    # entities newest first (EXPLAIN ANALYZE on 160k entities: generic 15.4 ms, custom 0.6 ms).
+    settings = {"application_name": "syncdeck", "plan_cache_mode": "force_custom_plan"}
     if read_only:
         settings["default_transaction_read_only"] = "on"
     try:
         return await asyncpg.create_pool(
             url, min_size=1, max_size=max_size, timeout=CONNECT_TIMEOUT,
-            command_timeout=None, server_settings=settings,
+            command_timeout=None, server_settings=settings, reset=_keep_session,
         )  # fmt: skip
     except StoreError:
         raise
     except Exception as exc:  # noqa: BLE001 - every failure becomes one clear line
         raise translate_error(exc, url) from None
+
+
+async def _keep_session(conn: Any) -> None:
+    """A connection goes back to the pool as it is: this backend keeps no session state (no
+    SET, LISTEN only on its own connection, advisory locks per transaction), and asyncpg's
+    default reset (UNLISTEN, RESET ALL, ...) cost a round trip per query (list_runs p50
+    6.5 -> 3.0 ms on a loaded 2-core machine)."""
+    if conn.is_in_transaction():  # never expected; a half transaction must not be reused
+        await conn.execute("ROLLBACK")
 
 
 async def current_version(conn: Any) -> int | None:
