@@ -170,3 +170,12 @@ async def test_read_only_never_creates_a_store(pg_cluster: Cluster) -> None:
     with pytest.raises(StoreError, match="No syncdeck store in"):
         await open_store(url, read_only=True)
     assert await _tables(url) == []
+
+
+async def test_a_password_never_appears_even_in_the_drivers_words() -> None:
+    # asyncpg quotes some parameter values in its errors (gsslib here): the password's text
+    # is masked wherever it shows up.
+    for url in ("postgresql://bob:s3cret@[::1/db", "postgresql://bob:s3cret@127.0.0.1:99999/db",
+                "postgresql://bob:s3cret@127.0.0.1:1/db?krbsrvname=x&gsslib=s3cret"):  # fmt: skip
+        text = await _refused(url)
+        assert "s3cret" not in text, text

@@ -34,7 +34,21 @@ def _where(url: str) -> tuple[str, str, str]:
 
 
 def translate_error(exc: BaseException, url: str) -> StoreError:
-    """asyncpg's and the OS's wording -> the user's: what is wrong and what to do."""
+    """asyncpg's and the OS's wording -> the user's: what is wrong and what to do. The URL's
+    password never appears, even if the driver's own text quoted it."""
+    error = _translate(exc, url)
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        password = url.split("@", 1)[0].rpartition(":")[2] if "@" in url else None
+    if password:
+        error.message = error.message.replace(password, "***")
+        error.hint = error.hint.replace(password, "***")
+        error.args = (error.message,)
+    return error
+
+
+def _translate(exc: BaseException, url: str) -> StoreError:
     import asyncpg
 
     shown = display_url(url)
@@ -74,8 +88,9 @@ def translate_error(exc: BaseException, url: str) -> StoreError:
     if isinstance(exc, asyncpg.PostgresError | asyncpg.InterfaceError):
         text = " ".join(str(exc).split())
         return StoreError(f"The store {shown} could not be used: {text}.", "Check it, then retry.")
+    what = "The PostgreSQL URL" if shown == "the PostgreSQL URL" else shown
     return StoreError(
-        f"{shown} is not a usable PostgreSQL URL ({exc}).",
+        f"{what} is not a usable PostgreSQL URL ({exc}).",
         "Write it as postgresql://USER:PASSWORD@HOST:PORT/DATABASE.",
     )
 
