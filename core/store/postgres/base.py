@@ -8,6 +8,7 @@ works on both backends.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -131,7 +132,13 @@ class PgBase:
                 page_where.add(f"{col} {fwd_op} ?", after)
             order = fwd_order
         sql = f"{select}{page_where.sql()} ORDER BY {col} {order} LIMIT ?"
-        fetched = list(await self._all(sql, [*page_where.params, limit + 1]))
+        page = self._all(sql, [*page_where.params, limit + 1])
+        if total is None:  # the page and its total on two pooled connections at once
+            counted = self._scalar(f"SELECT COUNT(*) FROM {count_from}{where.sql()}", where.params)
+            found, total = await asyncio.gather(page, counted)
+        else:
+            found = await page
+        fetched = list(found)
         more = len(fetched) > limit
         fetched = fetched[:limit]
         if going_back:
@@ -139,10 +146,6 @@ class PgBase:
             has_prev, has_next = more, True
         else:
             has_prev, has_next = after is not None, more
-        if total is None:
-            total = await self._scalar(
-                f"SELECT COUNT(*) FROM {count_from}{where.sql()}", where.params
-            )
         return Page(
             items=[convert(r) for r in fetched],
             total=int(total or 0),

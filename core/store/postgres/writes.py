@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from ...timeutil import now
+from ..jsonenc import _dumps
+from ..liveness import STALE_AFTER, pid_alive
 from ..records import Batch, CallRow, IdMapRow, LogRow, forget_ids
-from ..sqlite.hot_path import _dumps
 from . import hot_path
 from .hot_path import DB_NOW
 
@@ -247,7 +248,7 @@ class Writes:
         async with self.transaction(f"cancel {run_id}") as conn:
             await conn.execute("UPDATE runs SET cancel_requested = 1 WHERE id = ?", (run_id,))
 
-    async def mark_interrupted(self, stale_after: float = 120.0) -> list[int]:
+    async def mark_interrupted(self, stale_after: float = STALE_AFTER) -> list[int]:
         """Runs still 'running' or 'queued' whose process is gone: mark them interrupted.
 
         A run on this host is dead when its pid no longer exists; a run on another host when
@@ -263,7 +264,7 @@ class Writes:
         dead = [
             int(r[0])
             for r in candidates
-            if (r[2] == host and not _pid_alive(r[1])) or (r[2] != host and r[3] is not False)
+            if (r[2] == host and not pid_alive(r[1])) or (r[2] != host and r[3] is not False)
         ]
         if not dead:
             return []
@@ -280,17 +281,3 @@ class Writes:
                 (now(), dead),
             )
         return dead
-
-
-def _pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
