@@ -30,6 +30,7 @@ from ..text import clean
 from ..timeutil import now
 from ..troubleshooting import match
 from . import events
+from .heartbeat import Beat, heartbeat_seconds
 from .pull import pages
 from .push import Pusher
 from .recorder import Recorder, StepTotals
@@ -120,8 +121,10 @@ class ServiceRun:
         transport: httpx.AsyncBaseTransport | None = None,
         retry_of: int | None = None,
         only_ids: dict[str, set[str]] | None = None,
+        claimed: int | None = None,
     ) -> None:
         self.store = store
+        self.claimed = claimed  # a queued run a worker claimed: record into it
         self.only_ids = only_ids  # a retry: stream -> the external ids to push again
         self.name = name
         self.full = full
@@ -198,7 +201,10 @@ class ServiceRun:
             if self.full or not any(s.incremental for s in self.streams)
             else SyncType.UPDATE
         )
-        await rec.start_run(sync_type.value, self.trigger, self.retry_of)
+        interval = heartbeat_seconds()  # a bad SYNCDECK_HEARTBEAT is refused before any row
+        await rec.start_run(sync_type.value, self.trigger, self.retry_of, self.claimed)
+        beat = Beat(lambda: self.store.touch_run(rec.run_id), interval)
+        beat.start()  # alive even while a page waits out a long Retry-After
         status = RunStatus.SUCCESS
         message = ""
         try:
@@ -227,6 +233,7 @@ class ServiceRun:
             try:
                 await rec.close()  # pages already pushed are committed, even when stopped
             finally:
+                await beat.stop()
                 await self.src.aclose()
                 await self.dst.aclose()
         if self.dry_run:

@@ -22,9 +22,10 @@ from ..models import (
     StepInstance,
     Tiles,
     ValueMapping,
+    Worker,
 )
 from .page import Page
-from .records import Batch, CallRow, IdMapRow, LogRow, PruneReport
+from .records import Batch, CallRow, Claim, IdMapRow, LogRow, PruneReport
 
 
 @runtime_checkable
@@ -236,6 +237,27 @@ class Store(Protocol):
     async def record_samples(
         self, service_id: int, stream: str, records: Sequence[Any], keep: int = 20
     ) -> None: ...
+
+    # ---- the fleet: workers, claims, schedule fires, leases (database clock) ---------------
+    async def claim_run(self, worker_id: int) -> Claim | None: ...
+    async def db_now(self) -> float: ...
+    async def enqueue_run(
+        self,
+        service_id: int,
+        *,
+        trigger: str,
+        options: dict[str, Any] | None = None,
+        retry_of: int | None = None,
+    ) -> int: ...
+    async def expire_workers(self) -> list[int]: ...
+    async def fire_schedule(
+        self, service_id: int, fire_at: float, worker_id: int | None = None
+    ) -> tuple[str, int | None]: ...
+    async def heartbeat_worker(self, worker_id: int) -> bool: ...
+    async def list_workers(self, *, include_stopped: bool = False) -> list[Worker]: ...
+    async def register_worker(self, host: str, pid: int, lease_seconds: float) -> int: ...
+    async def stop_worker(self, worker_id: int) -> None: ...
+    async def touch_run(self, run_id: int) -> bool: ...
 
     # ---- retention -----------------------------------------------------------------------
     async def compress_payloads(self, older_than: float) -> int: ...

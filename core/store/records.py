@@ -135,3 +135,15 @@ class PruneReport:
     payloads_dropped: int = 0
     payloads_compressed: int = 0
     cutoff: float = 0.0
+
+
+@dataclass(slots=True)
+class Claim:
+    """A queued run a worker has just claimed (it is now running, owned by that worker)."""
+
+    run_id: int
+    service_id: int
+    service: str
+    trigger: str
+    retry_of: int | None = None
+    options: dict[str, Any] = field(default_factory=dict)

@@ -9,6 +9,7 @@ from pathlib import Path
 import aiosqlite
 
 from .db import open_connection
+from .fleet import Fleet
 from .log_reads import LogReads
 from .reads import Reads
 from .retention import Retention
@@ -21,7 +22,7 @@ from .writes import Writes
 __all__ = ["LATEST", "SqliteStore", "open_sqlite_store"]
 
 
-class SqliteStore(Reads, LogReads, SearchReads, Writes, Retention, State, Samples):
+class SqliteStore(Reads, LogReads, SearchReads, Writes, Retention, State, Samples, Fleet):
     """One SQLite file: a writer connection and a reader connection (WAL: readers never block
     the writer). Use `await open_store(...)` or `async with await open_store(...) as store`."""
 
@@ -54,7 +55,7 @@ class SqliteStore(Reads, LogReads, SearchReads, Writes, Retention, State, Sample
     async def info(self) -> dict[str, object]:
         counts = {}
         for table in ("connectors", "services", "runs", "steps", "instances", "entities",
-                      "api_calls", "payloads", "log_events"):  # fmt: skip
+                      "api_calls", "payloads", "log_events", "workers"):  # fmt: skip
             counts[table] = int(await self._scalar(f"SELECT COUNT(*) FROM {table}"))
         size = os.path.getsize(self.path) if self.path.exists() else 0
         wal = Path(f"{self.path}-wal")

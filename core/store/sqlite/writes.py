@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -13,6 +14,7 @@ import aiosqlite
 
 from ...timeutil import now
 from ..records import Batch, CallRow, IdMapRow, LogRow
+from .fleet import DB_NOW, INTERRUPTED, interrupt_runs, refuse_live
 from .hot_path import (
     _LOG_SQL,
     _dumps,
@@ -145,14 +147,17 @@ class Writes:
         retry_of: int | None = None,
     ) -> int:
         async with self.transaction() as conn:
-            cur = await conn.execute(
-                "INSERT INTO runs (service_id, sync_type, trigger, status, started_at, retry_of, "
-                "pid, host, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    service_id, sync_type, trigger, status, started_at or now(), retry_of,
-                    os.getpid(), socket.gethostname(), now(),
-                ),
-            )  # fmt: skip
+            try:
+                cur = await conn.execute(
+                    "INSERT INTO runs (service_id, sync_type, trigger, status, started_at, "
+                    "retry_of, pid, host, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        service_id, sync_type, trigger, status, started_at or now(), retry_of,
+                        os.getpid(), socket.gethostname(), now(),
+                    ),
+                )  # fmt: skip
+            except sqlite3.IntegrityError:  # runs_one_live: one queued or running run
+                raise await refuse_live(conn, service_id or 0) from None
             return int(cur.lastrowid)
 
     async def update_run(self, run_id: int, **fields: Any) -> None:
@@ -239,42 +244,45 @@ class Writes:
         await self.write_batch(Batch(stream_state=(service_id, stream, cursor)))
 
     async def request_cancel(self, run_id: int) -> None:
-        await self.update_run(run_id, cancel_requested=1)
+        """Ask a run to stop: a running one stops after its page in flight (its process checks
+        the flag between pages and on its heartbeat); a queued one is cancelled at once."""
+        async with self.transaction() as conn:
+            await conn.execute(
+                "UPDATE runs SET cancel_requested = 1, "
+                "finished_at = CASE WHEN status = 'queued' THEN ? ELSE finished_at END, "
+                "message = CASE WHEN status = 'queued' THEN 'Cancelled before a worker took it.' "
+                "ELSE message END, "
+                "status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END "
+                "WHERE id = ?",
+                (now(), run_id),
+            )
 
     async def mark_interrupted(self, stale_after: float = 120.0) -> list[int]:
         """Runs still 'running' whose process is gone: mark them interrupted. Returns their ids.
 
-        A run on this host is dead when its pid no longer exists; a run elsewhere when its
-        heartbeat is older than `stale_after` seconds.
+        A run of a worker whose lease expired (database clock) is interrupted with it. Any
+        other run on this host is dead when its pid no longer exists; elsewhere when its
+        heartbeat (renewed on a timer while it runs) is older than `stale_after` seconds by the
+        database's clock. Queued runs wait for a worker and are left alone.
         """
+        dead = await self.expire_workers()
         host = socket.gethostname()
         async with self._wlock:
             async with self.wconn.execute(
-                "SELECT id, pid, host, heartbeat_at FROM runs WHERE status IN ('running', 'queued')"
+                f"SELECT id, pid, host, heartbeat_at < {DB_NOW} - ? FROM runs "
+                "WHERE status = 'running'",
+                (stale_after,),
             ) as cur:
                 candidates = list(await cur.fetchall())
-        dead = [
+        mine = [
             r[0]
             for r in candidates
-            if (r[2] == host and not _pid_alive(r[1]))
-            or (r[2] != host and (r[3] or 0) < now() - stale_after)
+            if (r[2] == host and not _pid_alive(r[1])) or (r[2] != host and (r[3] or r[3] is None))
         ]
-        if not dead:
-            return []
-        marks = ",".join("?" * len(dead))
-        async with self.transaction() as conn:
-            await conn.execute(
-                f"UPDATE runs SET status = 'interrupted', finished_at = COALESCE(heartbeat_at, "
-                f"started_at), message = 'The process running this sync stopped before it "
-                f"finished.' WHERE id IN ({marks}) AND status IN ('running', 'queued')",
-                dead,
-            )
-            await conn.execute(
-                f"UPDATE steps SET status = 'interrupted', finished_at = COALESCE(finished_at, ?) "
-                f"WHERE run_id IN ({marks}) AND status = 'running'",
-                (now(), *dead),
-            )
-        return dead
+        if mine:
+            async with self.transaction() as conn:
+                await interrupt_runs(conn, mine, INTERRUPTED)
+        return sorted(set(dead + mine))
 
 
 def _pid_alive(pid: int | None) -> bool:
