@@ -41,6 +41,7 @@ COMMAND_MODULES: list[str] = [
     "core.commands.config_cmds",
     "core.commands.run_cmds",
     "core.commands.action_cmds",
+    "core.commands.fleet_cmds",
 ]
 
 PROG = "syncdeck"

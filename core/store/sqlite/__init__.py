@@ -8,9 +8,11 @@ from pathlib import Path
 
 import aiosqlite
 
+from ...errors import StoreError
 from .db import open_connection
 from .fleet import Fleet
 from .log_reads import LogReads
+from .mounts import network_filesystem
 from .reads import Reads
 from .retention import Retention
 from .samples import Samples
@@ -48,6 +50,18 @@ class SqliteStore(Reads, LogReads, SearchReads, Writes, Retention, State, Sample
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+    async def check_for_worker(self) -> None:
+        """A worker needs the file on a local disk: SQLite's locks do not hold across hosts on
+        a network filesystem. Raises StoreError naming the filesystem and the way out."""
+        fstype = network_filesystem(self.path)
+        if fstype:
+            raise StoreError(
+                f"The store {self.path} is on a network filesystem ({fstype}); a worker needs "
+                "it on a local disk (SQLite's locks do not hold across hosts).",
+                "Move the store to a local disk on this host, or share a PostgreSQL store: "
+                "--db postgresql://user@host/dbname.",
+            )
 
     async def schema_version(self) -> int:
         return int(await self._scalar("PRAGMA user_version"))
