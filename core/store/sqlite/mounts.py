@@ -26,11 +26,11 @@ def _unescape(field: str) -> str:
     return out
 
 
-def mount_of(path: Path, mounts: Path = MOUNTS) -> tuple[str, str] | None:
+def mount_of(path: Path, mounts: Path | None = None) -> tuple[str, str] | None:
     """(mount point, filesystem type) of the mount holding `path` (the longest matching mount
     point); None when the mount table cannot be read (not Linux)."""
     try:
-        lines = mounts.read_text().splitlines()
+        lines = (mounts or MOUNTS).read_text().splitlines()
     except OSError:
         return None
     target = os.path.realpath(path if path.exists() else path.parent)
@@ -46,7 +46,7 @@ def mount_of(path: Path, mounts: Path = MOUNTS) -> tuple[str, str] | None:
     return best
 
 
-def network_filesystem(path: Path, mounts: Path = MOUNTS) -> str | None:
+def network_filesystem(path: Path, mounts: Path | None = None) -> str | None:
     """The filesystem type when `path` is on a network (or FUSE) filesystem, else None."""
     found = mount_of(path, mounts)
     if found is None:
