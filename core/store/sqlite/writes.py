@@ -28,7 +28,7 @@ T = TypeVar("T")
 
 _RUN_FIELDS = {
     "status", "finished_at", "pulled", "pushed", "created", "updated", "skipped", "failed",
-    "errors", "message", "heartbeat_at", "cancel_requested", "sync_type",
+    "errors", "message", "heartbeat_at", "cancel_requested", "sync_type", "host",
 }  # fmt: skip
 _STEP_FIELDS = {
     "status", "finished_at", "processed", "created", "updated", "skipped", "failed",
