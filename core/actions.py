@@ -247,7 +247,8 @@ async def check_connection(
     ms = int((time.perf_counter() - t0) * 1000)
     auth_error = getattr(client.auth, "error", "")
     ok = ex.ok and (ex.status or 0) < 400
-    reason = "" if ok else (auth_error or ex.error or f"HTTP {ex.status}")
+    # Every text below is stored and printed: the connector's secrets are masked in it.
+    reason = "" if ok else client.redactor.text(auth_error or ex.error or f"HTTP {ex.status}") or ""
     trouble: Trouble | None = None
     if not ok:
         code = match(ex.status, reason) if ex.status in (401, 403) or not ex.status else None

@@ -326,12 +326,15 @@ async def edit_connector(store: Store, name: str, values: dict[str, str]) -> str
     if data is None:
         key, msg = next(iter(errors.items()))
         raise UserError(f"{key}: {msg}.", "Correct the field; nothing was saved.")
+    from .admin_undo import connector_status
+
     _, typed = build_connector(values, before)
     data = _keep_secrets(name, data, typed)
     cfg = validated(data, before)
+    status = await connector_status(store, name)
     cid = await store.upsert_connector(name, base_url=cfg.base_url, preset=cfg.preset, config=data)
     await store.push_undo(f"edit connector {name}", {"kind": "connector", "name": name,
-                                                     "before": before}, None)  # fmt: skip
+                          "before": before, "status": status}, None)  # fmt: skip
     await _log(store, f"Connector {name} edited", f"Base URL {cfg.base_url}.", connector_id=cid)
     return name
 
@@ -357,15 +360,17 @@ def secret_fields(data: dict[str, Any]) -> list[FormField]:
 async def reconnect(store: Store, name: str, values: dict[str, str]) -> list[str]:
     """New secrets for a connector; its services are kept as they are."""
     from .actions import reconnect_connector
+    from .admin_undo import connector_status
 
     before = await store.connector_config(name)
     given = {k: v.strip() for k, v in values.items() if v.strip()}
     if not given:
         raise UserError("Nothing to change: type at least one new secret.", "Or escape.")
     refs = {k: keep(name, k, v) for k, v in given.items()}
+    status = await connector_status(store, name)
     changed = await reconnect_connector(store, name, refs)
     await store.push_undo(f"reconnect {name}", {"kind": "connector", "name": name,
-                                                "before": before}, None)  # fmt: skip
+                          "before": before, "status": status}, None)  # fmt: skip
     return changed
 
 
@@ -454,39 +459,3 @@ async def edit_service(store: Store, name: str, values: dict[str, str]) -> str:
     await _log(store, f"Service {name} edited", f"Schedule {state['schedule'] or 'none'}, "
                f"cooldown {state['cooldown_minutes']} min.", service_id=sid)  # fmt: skip
     return name
-
-
-# ---- undo ------------------------------------------------------------------------------------
-
-
-async def undo_last(store: Store) -> str:
-    """Undo the newest console change. Returns what was undone."""
-    entry = await store.last_undo()
-    if entry is None:
-        raise UserError("Nothing to undo.", "Only changes made in the console can be undone.")
-    undo_id, what, undo = entry
-    kind = undo["kind"]
-    if kind == "connector":
-        if undo["before"] is None:
-            await store.delete_connector(undo["name"])
-        else:
-            cfg = ConnectorConfig.model_validate(undo["before"])
-            await store.upsert_connector(
-                undo["name"], base_url=cfg.base_url, preset=cfg.preset, config=undo["before"]
-            )
-    elif kind == "service":
-        await save_service(store, undo["name"], undo["before"])
-    elif kind in ("service_add", "service_delete"):
-        from .admin_service import undo as undo_service
-
-        await undo_service(store, undo)
-    elif kind == "values":
-        sid = int(undo["service_id"])
-        restore = [(s, d, st) for s, d, st in undo["rows"] if st is not None]
-        gone = [s for s, _, st in undo["rows"] if st is None]
-        if restore:
-            await store.set_value_mappings(sid, undo["lookup"], restore)
-        if gone:
-            await store.delete_value_mappings(sid, undo["lookup"], gone)
-    await store.drop_undo(undo_id)
-    return what

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import admin, admin_mapping
+from . import admin, admin_mapping, admin_undo
 from .errors import UserError
 from .models import Service, ValueMapping
 from .store import Store
@@ -150,4 +150,4 @@ class AdminAPI:
 
     async def undo_last(self) -> str:
         self._writable("Undoing a change")
-        return await admin.undo_last(self.store)
+        return await admin_undo.undo_last(self.store)

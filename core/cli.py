@@ -32,7 +32,9 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from .errors import UserError
+from .store import driver_error
 from .store.sqlite.db import resolve_db_path, translate_error
+from .text import clean
 
 COMMAND_MODULES: list[str] = [
     "core.commands.reads",
@@ -42,6 +44,8 @@ COMMAND_MODULES: list[str] = [
     "core.commands.run_cmds",
     "core.commands.action_cmds",
     "core.commands.fleet_cmds",
+    "core.commands.serve_cmd",
+    "core.commands.resync_cmds",
 ]
 
 PROG = "syncdeck"
@@ -103,7 +107,7 @@ def open_console(args: argparse.Namespace, db: str | None) -> int:
 
 
 def _fail(error: UserError) -> int:
-    text = " ".join(str(error).split())
+    text = clean(str(error), single_line=True)  # may quote a config key or a stored name
     sys.stderr.write(f"{PROG}: {text}\n")
     return getattr(error, "exit_code", EXIT_USER)  # 2; a refused run (cooldown) is 1
 
@@ -133,6 +137,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(exc)
     except sqlite3.Error as exc:  # a store that goes bad mid-command (locked, corrupt, full)
         return _fail(translate_error(exc, resolve_db_path(getattr(args, "db", None))))
+    except Exception as exc:  # a PostgreSQL store that goes bad mid-command (server gone)
+        error = driver_error(exc, getattr(args, "db", None))
+        if error is None:
+            raise
+        return _fail(error)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # `syncdeck logs | head`: the reader left; that is fine

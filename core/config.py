@@ -12,7 +12,9 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
+import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import UserError
@@ -21,10 +23,49 @@ ENV_PREFIX = "env:"
 SECRET_PREFIX = "secret:"  # secret:<connector>.<key>: a value in the 0600 secrets file
 REFS = (ENV_PREFIX, SECRET_PREFIX)
 _METHOD_PATH = re.compile(r"^(GET|POST|PUT|PATCH|DELETE)\s+(\S+)$")
+_HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+def http_url(v: str) -> str:
+    """An http(s) URL the engine can request: checked here with httpx's own parser, so a URL the
+    validator accepts never fails every run later. Raises ValueError in words."""
+    if any(ch.isspace() for ch in v):
+        raise ValueError(f"'{v.strip()}' holds a space; remove it or write it as %20")
+    if any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in v):
+        raise ValueError("the URL holds a control character; remove it")
+    if not re.match(r"^https?://", v, re.IGNORECASE):
+        raise ValueError("the URL must start with http:// or https://")
+    try:
+        parts = urlsplit(v)
+    except ValueError as exc:
+        raise ValueError(f"'{v}' is not a valid URL ({exc})") from None
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise ValueError(f"the port in '{v}' is not a number from 1 to 65535") from None
+    if not parts.hostname:
+        raise ValueError(f"'{v}' has no host; write it as https://api.example.com")
+    try:
+        httpx.URL(v)
+    except httpx.InvalidURL as exc:
+        raise ValueError(f"'{v}' is not a valid URL ({exc})") from None
+    return v
+
+
+def http_headers(v: dict[str, str]) -> dict[str, str]:
+    """Header names and values httpx can send (ASCII, one line). Raises ValueError in words."""
+    for name, value in v.items():
+        if not _HEADER_NAME.match(name):
+            raise ValueError(f"'{name}' is not a header name (letters, digits and - only)")
+        if not value.isascii() or any(
+            ord(ch) < 0x20 and ch != "\t" or ch == "\x7f" for ch in value
+        ):
+            raise ValueError(f"the value of header {name} must be plain ASCII on one line")
+    return v
 
 
 # ---- auth -------------------------------------------------------------------------------------
@@ -61,6 +102,11 @@ class OAuth2ClientCredentialsAuth(_Model):
     client_auth: Literal["body", "basic"] = "body"
     refresh_margin: float = Field(default=60.0, ge=0)
 
+    @field_validator("token_url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        return v if v.startswith(REFS) else http_url(v)
+
 
 AuthConfig = Annotated[
     NoAuth | BearerAuth | ApiKeyAuth | BasicAuth | OAuth2ClientCredentialsAuth,
@@ -93,12 +139,17 @@ class ConnectorConfig(_Model):
     timeout: float = Field(default=30.0, gt=0)
     credentials: dict[str, str] = Field(default_factory=dict)  # what a preset reads
 
+    @field_validator("headers")
+    @classmethod
+    def _headers(cls, v: dict[str, str]) -> dict[str, str]:
+        return http_headers(v)
+
     @field_validator("base_url")
     @classmethod
     def _url(cls, v: str) -> str:
         if v and not re.match(r"^https?://", v):
             raise ValueError("base_url must start with http:// or https://")
-        return v.rstrip("/")
+        return http_url(v).rstrip("/") if v else v
 
     @model_validator(mode="after")
     def _needs_base(self) -> ConnectorConfig:
@@ -174,6 +225,11 @@ class Pull(_Model):
     headers: dict[str, str] = Field(default_factory=dict)
     data_selector: str | None = None
     paginator: PaginatorConfig = Field(default_factory=lambda: SinglePage(type="single_page"))
+
+    @field_validator("headers")
+    @classmethod
+    def _headers(cls, v: dict[str, str]) -> dict[str, str]:
+        return http_headers(v)
 
 
 def parse_endpoint(text: str) -> tuple[str, str]:
@@ -340,6 +396,13 @@ def validation_error(exc: ValidationError, source: str) -> UserError:
     return UserError(f"{source}: {where or 'top level'}: {msg}{extra}.", _fix(err))
 
 
+def _too_deep(source: str) -> UserError:
+    return UserError(
+        f"{source}: arrays or tables are nested too deeply to be a configuration.",
+        "A syncdeck config nests a few levels at most; check the file is the right one.",
+    )
+
+
 def parse_config(text: str, source: str = "config") -> SyncConfig:
     try:
         data = tomllib.loads(text)
@@ -347,6 +410,8 @@ def parse_config(text: str, source: str = "config") -> SyncConfig:
         raise UserError(
             f"{source}: not valid TOML: {exc}.", "Fix the syntax at that line and column."
         ) from None
+    except RecursionError:
+        raise _too_deep(source) from None
     return config_from_dict(data, source)
 
 
@@ -355,6 +420,8 @@ def config_from_dict(data: dict[str, Any], source: str = "config") -> SyncConfig
         return SyncConfig.model_validate(data)
     except ValidationError as exc:
         raise validation_error(exc, source) from None
+    except RecursionError:
+        raise _too_deep(source) from None
 
 
 def load_config(path: str | os.PathLike[str]) -> tuple[SyncConfig, str]:

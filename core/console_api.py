@@ -7,7 +7,9 @@ Actions (run now, cancel, retry failed, test connection...) are added here as th
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import time
 from typing import Any
 
 from .admin_api import AdminAPI
@@ -27,6 +29,7 @@ from .models import (
     Worker,
 )
 from .store import Page, PruneReport, Store, open_store
+from .store.liveness import probably_dead
 
 
 class ConsoleAPI(AdminAPI):
@@ -42,7 +45,7 @@ class ConsoleAPI(AdminAPI):
         create: bool = False,
         read_only: bool = False,
     ) -> ConsoleAPI:
-        api = cls(await open_store(db, create=create), read_only=read_only)
+        api = cls(await open_store(db, create=create, read_only=read_only), read_only=read_only)
         if not read_only:  # a run whose process died (kill -9) shows as interrupted, not running
             try:
                 await api.store.mark_interrupted()
@@ -73,10 +76,11 @@ class ConsoleAPI(AdminAPI):
         return await self.store.connector_tiles()
 
     async def runs(self, **filters: Any) -> Page[Run]:
-        return await self.store.list_runs(**filters)
+        page = await self.store.list_runs(**filters)
+        return dataclasses.replace(page, items=[flag_stale(r) for r in page.items])
 
     async def run(self, run_id: int) -> Run:
-        return await self.store.get_run(run_id)
+        return flag_stale(await self.store.get_run(run_id))
 
     async def steps(self, run_id: int, **paging: Any) -> Page[Step]:
         return await self.store.list_steps(run_id, **paging)
@@ -177,17 +181,41 @@ class ConsoleAPI(AdminAPI):
         self._writable("Reconnecting a connector")
         return await reconnect_connector(self.store, name, values)
 
-    async def disconnect_connector(self, name: str) -> list[str]:
+    async def disconnect_connector(self, name: str, *, undoable: bool = False) -> list[str]:
+        """`undoable`: on the console's undo stack (`u`), as every console change is."""
+        from . import admin_undo
         from .actions import disconnect_connector
 
         self._writable("Disconnecting a connector")
+        if undoable:
+            return await admin_undo.disconnect(self.store, name)
         return await disconnect_connector(self.store, name)
 
-    async def set_service_enabled(self, name: str, enabled: bool) -> Service:
+    async def set_service_enabled(
+        self, name: str, enabled: bool, *, undoable: bool = False
+    ) -> Service:
+        from . import admin_undo
         from .actions import set_service_enabled
 
         self._writable("Enabling or disabling a service")
+        if undoable:
+            return await admin_undo.set_enabled(self.store, name, enabled)
         return await set_service_enabled(self.store, name, enabled)
+
+    async def sync_states(self) -> list[Any]:
+        """Per service: synced / syncing / needs resync (and why) / never run (core.resync)."""
+        from .resync import sync_states
+
+        return await sync_states(self.store)
+
+    async def resync(
+        self, names: list[str] | None = None, *, force: bool = False, **options: Any
+    ) -> list[Any]:
+        """Run the named services again, or every one that needs a resync (core.resync)."""
+        from .resync import resync
+
+        self._writable("Resyncing services")
+        return await resync(self.store, names, force=force, **options)
 
     # ---- maintenance -------------------------------------------------------------------------
 
@@ -232,3 +260,15 @@ class ConsoleAPI(AdminAPI):
         from .config_io import validate_file
 
         return validate_file(path)
+
+
+def flag_stale(run: Run) -> Run:
+    """A run still "running" or "queued" whose process is gone (this host) or silent (another
+    host) is flagged stale: a read-only reader may not mark it interrupted, but must not show it
+    as running either (a writer marks it interrupted when it next opens the store)."""
+    if run.status.finished:
+        return run
+    beat = run.heartbeat_at.timestamp() if run.heartbeat_at is not None else None
+    if probably_dead(run.pid, run.host, beat, now=time.time()):
+        return run.model_copy(update={"stale": True})
+    return run

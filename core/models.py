@@ -139,8 +139,26 @@ class Run(_Row):
     errors: int = 0
     message: str = ""
     retry_of: int | None = None
-    host: str | None = None  # the host whose process ran it (a worker's, or a `syncdeck run`)
+    host: str | None = None  # where its process runs, its pid, and when it last said so
+    pid: int | None = None
+    heartbeat_at: datetime | None = None
     worker_id: int | None = None  # the worker that claimed it, when a worker did
+    stale: bool = False  # "running" but its process is gone or silent: probably dead (not stored)
+
+    @property
+    def shown_status(self) -> str:
+        """The status in words: a stale run reads so, whatever its row still says."""
+        return "stale / probably dead" if self.stale else self.status.value
+
+    @property
+    def stale_note(self) -> str:
+        if not self.stale:
+            return ""
+        where = f"Its process (pid {self.pid} on {self.host})" if self.pid else "Its process"
+        return (
+            f"{where} is gone or silent; the next syncdeck command without --read-only marks "
+            "it interrupted."
+        )
 
     @property
     def duration_ms(self) -> int | None:

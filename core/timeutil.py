@@ -41,7 +41,10 @@ def parse_since(text: str, *, reference: float | None = None) -> float:
     """A span ('24h') back from now, or a local date/time ('2026-11-20', '2026-11-20 14:00')."""
     ref = now() if reference is None else reference
     if _SPAN.match(text or ""):
-        return ref - parse_span(text)
+        try:
+            return ref - parse_span(text)
+        except OverflowError:
+            raise UserError(f"'{text[:40]}' is too long a span.", "Use for example 30d.") from None
     try:
         dt = datetime.fromisoformat(text.strip())
     except (ValueError, AttributeError):
@@ -49,7 +52,13 @@ def parse_since(text: str, *, reference: float | None = None) -> float:
             f"'{text}' is not a time span or a date.",
             "Use a span such as 24h or 7d, or a date such as 2026-11-20 or '2026-11-20 14:00'.",
         ) from None
-    return to_ts(dt)
+    try:
+        return to_ts(dt)
+    except (ValueError, OverflowError, OSError):
+        raise UserError(
+            f"{text} is out of the range of dates syncdeck can use.",
+            "Use a date from 1970-01-02 to 9999-12-30.",
+        ) from None
 
 
 def local_minute(ts: float | datetime | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -9,13 +10,15 @@ from functools import partial
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from core.console_api import ConsoleAPI
 from core.errors import UserError
+from core.text import clean
 
+from .key_router import KeyRouter
 from .screens.connectors import ConnectorsScreen
-from .screens.export_prompt import ExportPrompt
 from .screens.help import HelpScreen
 from .screens.logs import LogsScreen
 from .screens.mappings import MappingsScreen
@@ -72,6 +75,7 @@ class SyncdeckApp(App[int]):
         self.clock = clock
         self.api: ConsoleAPI | None = None
         self.error: UserError | None = None
+        self.keys = KeyRouter(self)
 
     async def on_mount(self) -> None:
         try:
@@ -82,17 +86,42 @@ class SyncdeckApp(App[int]):
             self.error = exc
             self.exit(2, return_code=2)
             return
+        self.screen_change_signal.subscribe(self, self.keys.screen_changed, immediate=True)
         for name, factory in SCREENS_REGISTRY.items():
             self.install_screen(factory(self), name)
         await self.push_screen("logs")
 
-    async def on_key(self, event: events.Key) -> None:
-        """Runs before the app's bindings: keys typed right after `e` went to the screen below
-        the export prompt (or to the prompt before it mounted); the prompt takes them."""
-        screen = self.screen
-        if isinstance(screen, ExportPrompt) and await screen.type_ahead(event):
-            event.prevent_default()
-            event.stop()
+    async def on_event(self, event: events.Event) -> None:
+        """Keys from the terminal go through the router: one at a time, in order (key_router)."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self.app_focus = True
+            await self.keys.take(event)
+            return
+        await super().on_event(event)
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """OSC 52 in a terminal; in a browser the value opens in a new tab to copy from."""
+        if not self.is_web:
+            super().copy_to_clipboard(text)
+            return
+        self._clipboard = text
+        self.deliver_text(io.StringIO(text), save_filename="syncdeck-copied.txt",
+                          open_method="browser")  # fmt: skip
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast (screens call this one too) may quote third-party text: no control or
+        bidi character reaches the terminal through it."""
+        super().notify(
+            clean(message), title=clean(title), severity=severity, timeout=timeout, markup=markup
+        )
 
     async def on_unmount(self) -> None:
         if self.api is not None:
@@ -180,4 +209,6 @@ def run_console(
         if app.error.hint:
             print(app.error.hint, file=sys.stderr)
         return app.error.exit_code
+    if app.return_code:  # an unhandled exception (1), the terminal gone (129), SIGTERM (143)
+        return app.return_code
     return int(code or 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import io
 import json
 import os
 from dataclasses import replace
@@ -12,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import UserError
-from core.text import clean
+from core.text import csv_cell
 
 from .views.base import Query
 
 EXPORT_PAGE = 1000
-_FORMULA = ("=", "+", "-", "@")
 
 
 def default_path(kind: str, now: float, directory: str | None = None) -> str:
@@ -30,17 +30,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, dict | list):
         value = json.dumps(value, ensure_ascii=False, default=str)
-    text = clean(value)
-    # A spreadsheet must not run a formula that came from a third-party system.
-    return "'" + text if text.startswith(_FORMULA) and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    # Cleaned, and a spreadsheet must not run a formula that came from a third-party system.
+    return str(csv_cell(value if isinstance(value, str) else str(value)))
 
 
 def _target(path: str, kind: str, now: float) -> Path:
@@ -59,14 +50,11 @@ async def export_rows(rows: list[dict[str, Any]], path: str, kind: str, now: flo
     """Write rows already in memory (an admin screen's shown rows) with the same defusing as
     export_csv. Returns the path written."""
     target = _target(path, kind, now)
-    cleaned = [{k: _cell(v) for k, v in r.items()} for r in rows]
+    text = rows_csv_text(rows)
 
     def write() -> None:
         with open(target, "w", newline="", encoding="utf-8") as handle:
-            if cleaned:
-                writer = csv.DictWriter(handle, fieldnames=list(cleaned[0]))
-                writer.writeheader()
-                writer.writerows(cleaned)
+            handle.write(text)
 
     try:
         await asyncio.to_thread(write)
@@ -75,31 +63,62 @@ async def export_rows(rows: list[dict[str, Any]], path: str, kind: str, now: flo
     return str(target)
 
 
-async def export_csv(view: Any, q: Query, path: str) -> tuple[int, str]:
-    """Write every row of the view (all pages) to `path`. Returns (row count, path written)."""
-    target = _target(path, view.kind, q.now)
+async def _write_view(view: Any, q: Query, handle: Any) -> int:
+    """Every row of the view (all pages, same filters) as CSV into `handle`. Returns the count."""
     level = replace(q.level, after=None, before=None)
     query = replace(q, level=level)
     rows = 0
+    writer: csv.DictWriter | None = None
+    after: int | None = None
+    while True:
+        window = await view.fetch(query, limit=EXPORT_PAGE, after=after, before=None)
+        batch = [{k: _cell(v) for k, v in view.export_row(i).items()} for i in window.items]
+        if batch and writer is None:
+            writer = csv.DictWriter(handle, fieldnames=list(batch[0]))
+            await asyncio.to_thread(writer.writeheader)
+        if batch and writer is not None:
+            await asyncio.to_thread(writer.writerows, batch)
+        rows += len(batch)
+        after = window.next_key
+        if after is None:
+            return rows
+
+
+async def export_csv(view: Any, q: Query, path: str) -> tuple[int, str]:
+    """Write every row of the view (all pages) to `path`. Returns (row count, path written)."""
+    target = _target(path, view.kind, q.now)
     try:
         handle = await asyncio.to_thread(open, target, "w", newline="", encoding="utf-8")
     except OSError as exc:
         raise UserError(f"Cannot write {target}: {exc.strerror}.", "Pick another path.") from None
     try:
-        writer: csv.DictWriter | None = None
-        after: int | None = None
-        while True:
-            window = await view.fetch(query, limit=EXPORT_PAGE, after=after, before=None)
-            batch = [{k: _cell(v) for k, v in view.export_row(i).items()} for i in window.items]
-            if batch and writer is None:
-                writer = csv.DictWriter(handle, fieldnames=list(batch[0]))
-                await asyncio.to_thread(writer.writeheader)
-            if batch and writer is not None:
-                await asyncio.to_thread(writer.writerows, batch)
-            rows += len(batch)
-            after = window.next_key
-            if after is None:
-                break
+        rows = await _write_view(view, q, handle)
     finally:
         await asyncio.to_thread(handle.close)
     return rows, str(target)
+
+
+async def export_csv_text(view: Any, q: Query) -> tuple[int, str]:
+    """The same CSV, in memory (the browser console delivers it as a download)."""
+    handle = io.StringIO(newline="")
+    rows = await _write_view(view, q, handle)
+    return rows, handle.getvalue()
+
+
+def rows_csv_text(rows: list[dict[str, Any]]) -> str:
+    """Rows already in memory (an admin screen's), defused like every export, as CSV text."""
+    handle = io.StringIO(newline="")
+    cleaned = [{k: _cell(v) for k, v in r.items()} for r in rows]
+    if cleaned:
+        writer = csv.DictWriter(handle, fieldnames=list(cleaned[0]))
+        writer.writeheader()
+        writer.writerows(cleaned)
+    return handle.getvalue()
+
+
+def deliver_csv(app: Any, text: str, kind: str, now: float) -> str:
+    """In a browser (`syncdeck serve`): hand the CSV to the browser as a download; nothing is
+    written on the server. Returns the file name the browser saves."""
+    name = Path(default_path(kind, now)).name
+    app.deliver_text(io.StringIO(text), save_filename=name, mime_type="text/csv")
+    return name

@@ -86,8 +86,15 @@ def guard_of(app: App[Any]) -> HangupGuard | None:
     return _guards.get(id(app))
 
 
+def in_browser() -> bool:
+    """Started by `syncdeck serve` (textual-serve's web driver speaks over pipes, not a tty)."""
+    return "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")
+
+
 def check_terminal() -> None:
-    """The console needs a terminal: stdin to read keys, stderr to draw on."""
+    """The console needs a terminal: stdin to read keys, stderr to draw on (not in a browser)."""
+    if in_browser():
+        return
     for name, stream in (("stdin", sys.__stdin__), ("stderr", sys.__stderr__)):
         try:
             ok = stream is not None and os.isatty(stream.fileno())

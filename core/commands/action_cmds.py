@@ -13,12 +13,13 @@ from typing import Any
 
 from ..console_api import ConsoleAPI
 from ..errors import UserError
+from ..text import clean
 from .base import add_global_flags, command, positive_int
 from .output import output_format, render_json
 
 
 def _say(line: str) -> None:
-    sys.stdout.write(line + "\n")
+    sys.stdout.write(clean(line) + "\n")  # names, reasons, messages: untrusted text
     sys.stdout.flush()
 
 
@@ -60,9 +61,10 @@ async def connector_test(args: argparse.Namespace, api: ConsoleAPI) -> int:
         _say(f"{res.connector}: connected (HTTP {res.status_code} in {res.duration_ms}ms, "
              f"GET {res.url}).")  # fmt: skip
         return 0
-    sys.stderr.write(f"syncdeck: {res.connector}: test is not successful: {res.reason}\n")
+    reason = clean(res.reason, single_line=True)
+    sys.stderr.write(f"syncdeck: {clean(res.connector)}: test is not successful: {reason}\n")
     if res.hint:
-        sys.stderr.write(f"  What to do: {res.hint}\n")
+        sys.stderr.write(f"  What to do: {clean(res.hint, single_line=True)}\n")
     return 1
 
 

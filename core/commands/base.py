@@ -64,11 +64,16 @@ def command(
 
 
 def _type(fn: Callable[[str], Any]) -> Callable[[str], Any]:
+    """Any problem converting a value is one line naming the flag (argparse adds 'argument
+    --until:'), never argparse's "invalid _since value" or a traceback."""
+
     def convert(text: str) -> Any:
         try:
             return fn(text)
         except UserError as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
+        except (ValueError, OverflowError, OSError):
+            raise argparse.ArgumentTypeError(f"'{text}' is not accepted here.") from None
 
     convert.__name__ = fn.__name__
     return convert
@@ -82,6 +87,9 @@ def _span_seconds(text: str) -> float:
     return parse_span(text)
 
 
+MAX_ID = 2**63 - 1  # the largest id (and number) the store can hold
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -89,6 +97,8 @@ def _positive(text: str) -> int:
         raise UserError(f"'{text}' is not a whole number.", "Use for example 7.") from None
     if value < 1:
         raise UserError(f"{value} is too small.", "Use 1 or more.")
+    if value > MAX_ID:
+        raise UserError(f"{text} is too large: no row has such an id.", f"Use {MAX_ID} or less.")
     return value
 
 
@@ -122,6 +132,7 @@ def _days(text: str) -> float:
 since_type = _type(_since)
 span_type = _type(_span_seconds)
 positive_int = _type(_positive)
+id_type = positive_int  # every id a command takes: a run, step, instance, entity
 limit_type = _type(_limit)
 days_type = _type(_days)
 scale_type = _type(_scale)

@@ -19,9 +19,10 @@ from typing import Any
 
 import platformdirs
 
-from ..errors import UserError
+from ..errors import StoreError, UserError
 from ..settings import add_settings_flag
 from ..store import open_store
+from ..store.location import display_url, is_postgres_url
 from .base import command, scale_type
 
 
@@ -34,10 +35,23 @@ def _remove_store_files(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-async def _has_history(path: Path) -> bool:
-    if not path.exists() or path.stat().st_size == 0:
+def _shown(path: Path | str) -> str:
+    return display_url(path) if isinstance(path, str) else str(path)
+
+
+async def _has_history(path: Path | str) -> bool:
+    if isinstance(path, str):  # a PostgreSQL URL: no syncdeck store there yet is no history
+        try:
+            store = await open_store(path, create=False)
+        except StoreError as exc:
+            if str(exc).startswith("No syncdeck store in"):
+                return False
+            raise
+    elif not path.exists() or path.stat().st_size == 0:
         return False
-    async with await open_store(path, create=False) as store:
+    else:
+        store = await open_store(path, create=False)
+    async with store:
         info = await store.info()
     rows = info["rows"]
     assert isinstance(rows, dict)
@@ -45,7 +59,7 @@ async def _has_history(path: Path) -> bool:
 
 
 async def seed(
-    path: Path, *, scale: int, seed_value: int, own_file: bool, announce: bool = False
+    path: Path | str, *, scale: int, seed_value: int, own_file: bool, announce: bool = False
 ) -> dict:
     try:
         from ..demo.history import seed_history
@@ -60,18 +74,18 @@ async def seed(
         _remove_store_files(path)  # the demo file is ours: start it afresh every time
     elif await _has_history(path):
         raise UserError(
-            f"The store {path} already holds history; demo data is never mixed into it.",
+            f"The store {_shown(path)} already holds history; demo data is never mixed into it.",
             "Choose a new file with --db, or leave --db out to use the demo store.",
         )
     if announce:
-        print(f"Seeding demo history into {path} (scale {scale}, seed {seed_value})...",
+        print(f"Seeding demo history into {_shown(path)} (scale {scale}, seed {seed_value})...",
               file=sys.stderr)  # fmt: skip
-    existed = path.exists()
+    existed = isinstance(path, str) or path.exists()
     try:
         async with await open_store(path, create=True) as store:
             return await seed_history(store, scale=scale, seed=seed_value)
     except BaseException:
-        if not existed:  # leave no half-seeded store behind
+        if not existed and isinstance(path, Path):  # leave no half-seeded store behind
             _remove_store_files(path)
         raise
 
@@ -81,7 +95,9 @@ async def demo(args: argparse.Namespace, api: Any) -> int:
         raise UserError("demo writes a demo store, and --read-only forbids writing.",
                         "Run it without --read-only.")  # fmt: skip
     own_file = not args.db
-    path = demo_db_path() if own_file else Path(args.db).expanduser()
+    path: Path | str = demo_db_path() if own_file else Path(args.db).expanduser()
+    if not own_file and is_postgres_url(args.db):
+        path = args.db.strip()
     live = None
     if not args.seed_only and args.live:  # start it now: its imports overlap the seeding
         from ..demo.live import LiveProcess
@@ -101,7 +117,8 @@ async def demo(args: argparse.Namespace, api: Any) -> int:
         width = max((len(str(k)) for k in summary), default=0)
         for key, value in summary.items():
             print(f"{str(key).ljust(width)}  {value}")
-        print(f"Store: {path}\nNext: syncdeck runs --db {path}")
+        shown = _shown(path)  # a URL without its password
+        print(f"Store: {shown}\nNext: syncdeck runs --db {shown}")
         return 0
     args.then_console = str(path)  # cli.main opens the console once the event loop is closed
     return 0

@@ -1,9 +1,10 @@
 """Rendering for the headless commands: an aligned table for people, JSON or CSV for scripts.
 
 Tables show cleaned, one-line, cut values (untrusted text never reaches the terminal raw).
-JSON is one document with full values (json.dumps escapes control characters). CSV goes through
-the csv module with full values; control sequences are stripped there too, since CSV is often
-read in a terminal.
+JSON is one document with full values, every control and bidi character escaped (\\u202e), so
+none reaches a terminal raw. CSV goes through the csv module with full values; control sequences
+are stripped there too, since CSV is often read in a terminal, and a cell a spreadsheet would run
+as a formula gets a leading ' (core.text.csv_cell, shared with the console's export).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any, TextIO
 from pydantic import BaseModel
 
 from ..store import Page
-from ..text import clean
+from ..text import clean, csv_cell, json_safe
 from ..timeutil import local_minute, local_zone_name
 
 MIN_FLEX = 12
@@ -111,7 +112,7 @@ def render_table(
 
 
 def render_json(document: object, *, out: TextIO) -> None:
-    json.dump(plain(document), out, ensure_ascii=False, indent=2)
+    out.write(json_safe(json.dumps(plain(document), ensure_ascii=False, indent=2)))
     out.write("\n")
 
 
@@ -125,7 +126,7 @@ def render_csv(
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for rec in records:
-        writer.writerow({k: clean(v) if isinstance(v, str) else v for k, v in rec.items()})
+        writer.writerow({k: csv_cell(v) for k, v in rec.items()})
 
 
 def output_format(args: Any) -> str:

@@ -23,7 +23,7 @@ from ..models import (
     StepInstance,
 )
 from ..timeutil import duration, local_minute, relative
-from .base import add_paging, command, fetch_page, since_type
+from .base import add_paging, command, fetch_page, id_type, since_type
 from .output import Column, attr, emit_page, emit_rows, output_format, render_json, render_table
 
 
@@ -77,7 +77,7 @@ RUN_COLUMNS = [
     attr("service", 28),
     Column("TYPE", lambda r: r.sync_type, 10),
     attr("trigger", 8),
-    attr("status", 11),
+    Column("STATUS", lambda r: r.shown_status, 21),
     Column("DURATION", _ms, 10, right=True),
     attr("pulled", 8, right=True),
     attr("created", 8, right=True),
@@ -85,7 +85,7 @@ RUN_COLUMNS = [
     attr("skipped", 8, right=True),
     attr("failed", 8, right=True),
     attr("host", 16, flex=True),
-    attr("message", 60, flex=True),
+    Column("MESSAGE", lambda r: " ".join(filter(None, (r.stale_note, r.message))), 60, flex=True),
 ]
 STEP_COLUMNS = [
     attr("id", 10, right=True),
@@ -180,6 +180,7 @@ async def runs(args: argparse.Namespace, api: ConsoleAPI) -> int:
         since=args.since,
         until=args.until,
         touching=args.touching,
+        failed=args.failed,
     )
     page, first = await fetch_page(args, lambda **p: api.runs(**filters, **p))
     emit_page(args, page, RUN_COLUMNS, model=Run, empty="No runs match.", first=first)
@@ -188,7 +189,7 @@ async def runs(args: argparse.Namespace, api: ConsoleAPI) -> int:
 
 async def steps(args: argparse.Namespace, api: ConsoleAPI) -> int:
     await api.run(args.run)  # an unknown run is an error, not an empty list
-    page, first = await fetch_page(args, lambda **p: api.steps(args.run, **p))
+    page, first = await fetch_page(args, lambda **p: api.steps(args.run, failed=args.failed, **p))
     emit_page(
         args,
         page,
@@ -202,7 +203,9 @@ async def steps(args: argparse.Namespace, api: ConsoleAPI) -> int:
 
 async def instances(args: argparse.Namespace, api: ConsoleAPI) -> int:
     await api.step(args.step)
-    page, first = await fetch_page(args, lambda **p: api.instances(args.step, **p))
+    page, first = await fetch_page(
+        args, lambda **p: api.instances(args.step, failed=args.failed, **p)
+    )
     emit_page(
         args,
         page,
@@ -216,7 +219,10 @@ async def instances(args: argparse.Namespace, api: ConsoleAPI) -> int:
 
 async def entities(args: argparse.Namespace, api: ConsoleAPI) -> int:
     await api.step(args.step)
-    filters = dict(action=args.action, status=args.status, external_id=args.id)
+    if args.failed and args.status not in (None, "failed"):
+        raise UserError("--failed and --status say different things.", "Give one of them.")
+    status = "failed" if args.failed else args.status
+    filters = dict(action=args.action, status=status, external_id=args.id)
     page, first = await fetch_page(args, lambda **p: api.entities(args.step, **filters, **p))
     emit_page(
         args,
@@ -238,7 +244,7 @@ async def calls(args: argparse.Namespace, api: ConsoleAPI) -> int:
         await api.entity(args.entity)
         scope = dict(entity_id=args.entity)
         what = f"entity {args.entity}"
-    page, first = await fetch_page(args, lambda **p: api.calls(**scope, **p))
+    page, first = await fetch_page(args, lambda **p: api.calls(**scope, failed=args.failed, **p))
     emit_page(
         args,
         page,
@@ -251,8 +257,10 @@ async def calls(args: argparse.Namespace, api: ConsoleAPI) -> int:
 
 
 async def logs(args: argparse.Namespace, api: ConsoleAPI) -> int:
+    if args.failed and args.level not in (None, ["ERROR"]):
+        raise UserError("--failed and --level say different things.", "Give one of them.")
     filters: dict[str, Any] = dict(
-        level=args.level,
+        level=["ERROR"] if args.failed else args.level,
         kind=args.kind,
         connector=args.connector,
         service=args.service,
@@ -336,29 +344,37 @@ def register(subparsers: Any) -> None:
     p.add_argument("--since", type=since_type, metavar="WHEN", help="24h, 7d or a date")
     p.add_argument("--until", type=since_type, metavar="WHEN", help="24h, 7d or a date")
     p.add_argument("--touching", metavar="ID", help="runs that touched this external/internal id")
+    p.add_argument("--failed", action="store_true",
+                   help="only runs with failures (failed, partial or a failed count)")  # fmt: skip
     add_paging(p, 20)
 
     p = command(subparsers, "steps", steps, help="the steps (streams) of a run")
-    p.add_argument("run", type=int, metavar="RUN", help="run id")
+    p.add_argument("run", type=id_type, metavar="RUN", help="run id")
+    p.add_argument("--failed", action="store_true", help="only steps with failures")
     add_paging(p, 50)
 
     p = command(subparsers, "instances", instances, help="the pages (instances) of a step")
-    p.add_argument("step", type=int, metavar="STEP", help="step id")
+    p.add_argument("step", type=id_type, metavar="STEP", help="step id")
+    p.add_argument("--failed", action="store_true",
+                   help="only pages answered 4xx/5xx or holding a failed entity")  # fmt: skip
     add_paging(p, 50)
 
     p = command(subparsers, "entities", entities, help="the records a step processed")
-    p.add_argument("step", type=int, metavar="STEP", help="step id")
+    p.add_argument("step", type=id_type, metavar="STEP", help="step id")
     p.add_argument("--action", type=_one_choice(EntityAction), metavar="ACTION",
                    help="create, update, skip, delete or fail")  # fmt: skip
     p.add_argument("--status", type=_one_choice(EntityStatus), metavar="STATUS",
                    help="success, skipped or failed")  # fmt: skip
     p.add_argument("--id", metavar="ID", help="only this external or internal id")
+    p.add_argument("--failed", action="store_true", help="only failed entities (--status failed)")
     add_paging(p, 50)
 
     p = command(subparsers, "calls", calls, help="the API calls of an instance or an entity")
     scope = p.add_mutually_exclusive_group(required=True)
-    scope.add_argument("--instance", type=int, metavar="ID", help="step instance id")
-    scope.add_argument("--entity", type=int, metavar="ID", help="entity id")
+    scope.add_argument("--instance", type=id_type, metavar="ID", help="step instance id")
+    scope.add_argument("--entity", type=id_type, metavar="ID", help="entity id")
+    p.add_argument("--failed", action="store_true",
+                   help="only calls answered 4xx/5xx or with no answer")  # fmt: skip
     add_paging(p, 50)
 
     p = command(subparsers, "logs", logs, help="log events, newest first")
@@ -369,8 +385,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--until", type=since_type, metavar="WHEN", help="24h, 7d or a date")
     p.add_argument("--connector", metavar="NAME", help="events of this connector")
     p.add_argument("--service", metavar="NAME", help="events of this service")
-    p.add_argument("--run", type=int, metavar="RUN", help="events of this run")
+    p.add_argument("--run", type=id_type, metavar="RUN", help="events of this run")
     p.add_argument("--search", metavar="TEXT", help="text in the title or details")
+    p.add_argument("--failed", action="store_true", help="only ERROR events (--level ERROR)")
     add_paging(p, 20)
 
     p = command(subparsers, "search", search, help="which runs, steps and entities touched an id")

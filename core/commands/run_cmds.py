@@ -7,12 +7,16 @@ A live progress line on stderr, a summary at the end. Exit 0 success, 3 partial,
 from __future__ import annotations
 
 import argparse
+import asyncio
+import signal
 import sys
 import time
 from typing import Any
 
+from ..connectors.interrupt import Interrupt
 from ..console_api import ConsoleAPI
 from ..errors import UserError
+from ..text import clean
 from .base import command
 
 
@@ -31,9 +35,10 @@ class ProgressLine:
                 self.out.write("\r\x1b[2K")
                 self.out.flush()
             return
-        text = (
+        text = clean(
             f"run {p.run_id} · {p.stream} page {p.page} · {p.pulled} pulled: {p.created} created, "
-            f"{p.updated} updated, {p.skipped} skipped, {p.failed} failed"
+            f"{p.updated} updated, {p.skipped} skipped, {p.failed} failed",
+            single_line=True,
         )
         t = time.monotonic()
         if self.tty:
@@ -63,12 +68,57 @@ async def do_run(args: argparse.Namespace, api: ConsoleAPI) -> int:
             f"this store takes it. Watch it with `syncdeck runs --service {args.service}`."
         )
         return 0
-    result = await api.run_now(
-        args.service, force=args.force, full=args.full, stream=args.stream,
-        dry_run=args.dry_run, progress=ProgressLine(),
-    )  # fmt: skip
-    print(result.summary())
-    return result.exit_code
+    interrupt = Interrupt()
+    with StopOnSignal(interrupt) as stop:
+        try:
+            result = await api.run_now(
+                args.service, force=args.force, full=args.full, stream=args.stream,
+                dry_run=args.dry_run, progress=ProgressLine(), interrupt=interrupt,
+            )  # fmt: skip
+        except asyncio.CancelledError:  # a second signal: stopped at once, run marked cancelled
+            if stop.signum is None:
+                raise
+            sys.stderr.write(f"syncdeck: stopped by {stop.name}.\n")
+            return 128 + stop.signum
+    print(clean(result.summary()))
+    return result.exit_code if stop.signum is None else 128 + stop.signum
+
+
+class StopOnSignal:
+    """SIGTERM / SIGINT during `syncdeck run` end it like the worker: the first lets the page in
+    flight finish (waits are cut short) and marks the run cancelled; a second stops at once (the
+    run is still marked cancelled). The exit code is then 128 + the signal (143, 130)."""
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+    def __init__(self, interrupt: Interrupt) -> None:
+        self.interrupt = interrupt
+        self.signum: int | None = None
+        self.name = ""
+
+    def __enter__(self) -> StopOnSignal:
+        self.loop = asyncio.get_running_loop()
+        self.task = asyncio.current_task()
+        for sig in self.SIGNALS:
+            self.loop.add_signal_handler(sig, self._on_signal, sig)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig in self.SIGNALS:
+            self.loop.remove_signal_handler(sig)
+            if self.signum is not None:  # already stopping: a late repeat must not kill the exit
+                signal.signal(sig, signal.SIG_IGN)
+
+    def _on_signal(self, sig: signal.Signals) -> None:
+        if self.signum is not None:
+            if self.task is not None:
+                self.task.cancel()
+            return
+        self.signum, self.name = int(sig), sig.name
+        sys.stderr.write(f"\nsyncdeck: {sig.name}: finishing the page in flight (signal again "
+                         "to stop at once).\n")  # fmt: skip
+        sys.stderr.flush()
+        self.interrupt.cancel(f"stopped by {sig.name}")
 
 
 def register(subparsers: Any) -> None:

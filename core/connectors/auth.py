@@ -42,10 +42,15 @@ class ApiKey(Auth):
         self.secrets.append(key)
 
 
+def basic_token(username: str, password: str) -> str:
+    """The base64 of `username:password` an HTTP basic Authorization header carries."""
+    return base64.b64encode(f"{username}:{password}".encode()).decode()
+
+
 class Basic(Auth):
     def __init__(self, username: str, password: str) -> None:
         super().__init__()
-        token = base64.b64encode(f"{username}:{password}".encode()).decode()
+        token = basic_token(username, password)
         self.headers["Authorization"] = f"Basic {token}"
         self.secrets.extend([token, password])
 

@@ -7,12 +7,16 @@ body pushed to the destination, so each client of a run must know the other's se
 from __future__ import annotations
 
 from .client import Client
+from .redact import Redactor
 
 
-def share_secrets(*clients: Client) -> None:
-    values: set[str] = set()
+def share_secrets(*clients: Client) -> Redactor:
+    """Give the clients one redactor knowing all their secrets (and the tokens any of them
+    fetches later); returns it, for the run's recorder."""
+    shared = Redactor()
     for c in clients:
-        values.update(c.redactor._values)  # noqa: SLF001 - the redactor's own value list
+        for v in c.redactor._values:  # noqa: SLF001 - the redactor's own value list
+            shared.add(v)
     for c in clients:
-        for v in values:
-            c.redactor.add(v)
+        c.redactor = shared
+    return shared

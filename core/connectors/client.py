@@ -24,6 +24,7 @@ from ..config import ConnectorConfig
 from ..store.records import CallRow
 from ..text import clean
 from .auth import Auth, build_auth, static_headers
+from .interrupt import Interrupt, Interrupted
 from .ratelimit import RateLimiter
 from .redact import Redactor
 
@@ -143,6 +144,7 @@ class Client:
             follow_redirects=True,
         )
         self.requests = 0
+        self.interrupt: Interrupt | None = None
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -177,8 +179,12 @@ class Client:
         t_all = time.perf_counter()
         refreshed = False
         attempt = 0
+        error = ""
         while True:
             attempt += 1
+            if self._refused(attempt):
+                ex.error = self._refusal(error)
+                break
             await self.auth.prepare(self)
             merged = {**self.auth.params, **(params or {})} or None
             req_headers = {**self.auth.headers, **(headers or {})}
@@ -186,16 +192,20 @@ class Client:
             t0 = time.perf_counter()
             resp: httpx.Response | None = None
             error = ""
-            async with self.limiter.slot():
-                self.requests += 1
-                try:
-                    resp = await self.http.request(
-                        method, url, params=merged, json=json, headers=req_headers
-                    )
-                except httpx.TimeoutException:
-                    error = f"timed out after {self.cfg.timeout:g}s"
-                except httpx.TransportError as exc:
-                    error = _transport_words(url, exc)
+            try:
+                async with self.limiter.slot():
+                    self.requests += 1
+                    try:
+                        resp = await self.http.request(
+                            method, url, params=merged, json=json, headers=req_headers
+                        )
+                    except httpx.TimeoutException:
+                        error = f"timed out after {self.cfg.timeout:g}s"
+                    except httpx.TransportError as exc:
+                        error = _transport_words(url, exc)
+            except Interrupted:  # a rate-limit pause cut short: this attempt was never sent
+                ex.error = self._refusal(ex.calls[-1].error if ex.calls else "")
+                break
             elapsed = int((time.perf_counter() - t0) * 1000)
             call = CallRow(
                 run_id=0,
@@ -249,10 +259,28 @@ class Client:
             if attempt >= retry.attempts:
                 ex.error = f"{error} (gave up after {attempt} attempts)" if attempt > 1 else error
                 break
+            delay = wait if wait is not None else self.backoff(attempt)
+            if self.interrupt is not None and await self.interrupt.sleep(delay, self._sleep):
+                ex.error = self._refusal(error)  # cancelled while waiting: not retried
+                break
+            if self.interrupt is None:
+                await self._sleep(delay)
             ex.retries += 1
-            await self._sleep(wait if wait is not None else self.backoff(attempt))
         ex.duration_ms = int((time.perf_counter() - t_all) * 1000)
         return ex
+
+    def set_interrupt(self, interrupt: Interrupt) -> None:
+        """Waits end at once when the run is cancelled; nothing is sent once it is halted."""
+        self.interrupt = interrupt
+        self.limiter.interrupt = interrupt
+
+    def _refused(self, attempt: int) -> bool:
+        i = self.interrupt
+        return i is not None and (i.send_nothing or (attempt > 1 and i.is_set))
+
+    def _refusal(self, error: str) -> str:
+        reason = self.interrupt.reason if self.interrupt is not None else "stopped"
+        return f"{error} (not retried: {reason})" if error else f"not sent: {reason}"
 
     def _status_words(self, resp: httpx.Response) -> str:
         reason = resp.reason_phrase or ""

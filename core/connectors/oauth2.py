@@ -17,7 +17,8 @@ import httpx
 
 from ..config import OAuth2ClientCredentialsAuth, resolve
 from ..text import clean
-from .auth import BUILDERS, Auth
+from .auth import BUILDERS, Auth, basic_token
+from .redact import Redactor
 
 DEFAULT_LIFETIME = 3600.0
 
@@ -43,6 +44,8 @@ class OAuth2ClientCredentials(Auth):
         self.margin = refresh_margin
         self.clock = clock
         self.secrets.append(client_secret)
+        if client_auth == "basic":  # what the Authorization header carries
+            self.secrets.append(basic_token(client_id, client_secret))
         self.token: str | None = None
         self.expires_at = 0.0
         self.fetches = 0
@@ -96,8 +99,6 @@ class OAuth2ClientCredentials(Auth):
         token = body.get("access_token") if isinstance(body, dict) else None
         if resp.status_code >= 400 or not token:
             detail = clean(resp.text, 200, single_line=True)
-            for s in (self.client_secret, self.client_id):
-                detail = detail.replace(s, "***") if s else detail
             self._fail(f"the token endpoint answered HTTP {resp.status_code}: {detail}")
             return
         try:
@@ -114,10 +115,11 @@ class OAuth2ClientCredentials(Auth):
             redactor.add(self.token)
 
     def _fail(self, reason: str) -> None:
-        """No token: the request goes out without one and the API's 401 is what is recorded."""
+        """No token: the request goes out without one and the API's 401 is what is recorded.
+        The reason is redacted here: a token endpoint may echo the form it was sent."""
         self.token = None
         self.expires_at = 0.0
-        self.error = reason
+        self.error = Redactor([*self.secrets, self.client_id]).text(reason) or ""
         self.headers.pop("Authorization", None)
 
 

@@ -12,6 +12,8 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from .interrupt import Interrupt, Interrupted
+
 
 class RateLimiter:
     def __init__(
@@ -30,6 +32,7 @@ class RateLimiter:
         self._paused_until = 0.0
         self.headroom: float | None = None
         self.waited = 0.0  # seconds spent waiting for tokens or pauses (for the bench)
+        self.interrupt: Interrupt | None = None  # a cancelled run's waits end at once
 
     def effective_rate(self) -> float | None:
         if self.rate is None:
@@ -61,7 +64,10 @@ class RateLimiter:
                         return
                     wait = (1 - self._tokens) / rate
                 self.waited += wait
-                await asyncio.sleep(wait)
+                if self.interrupt is None:
+                    await asyncio.sleep(wait)
+                elif await self.interrupt.sleep(wait):
+                    raise Interrupted(self.interrupt.reason)
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import re
 from typing import Any
-from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 MASK = "***"
 _SECRET_NAME = re.compile(
@@ -25,8 +25,37 @@ def secret_name(name: str) -> bool:
     return name.lower() in _SECRET_HEADERS or bool(_SECRET_NAME.search(name))
 
 
+def _char_forms(ch: str) -> str:
+    """A regex matching one character of a secret in any encoding it may come back in: as is,
+    percent-encoded (either hex case; '+' for a space), or JSON-escaped (\\uXXXX, \\" \\/ ...)."""
+    forms = [re.escape(ch), "".join(_hex("%", f"{b:02X}") for b in ch.encode("utf-8"))]
+    units = ch.encode("utf-16-be")  # JSON: one \\uXXXX, or a surrogate pair beyond the BMP
+    forms.append(
+        "".join(_hex(r"\\u", units[i : i + 2].hex().upper()) for i in range(0, len(units), 2))
+    )
+    short = {" ": "+", '"': '\\"', "\\": "\\\\", "/": "\\/", "\n": "\\n", "\t": "\\t",
+             "\r": "\\r", "\b": "\\b", "\f": "\\f"}.get(ch)  # fmt: skip
+    if short:
+        forms.append(re.escape(short))
+    return "(?:" + "|".join(forms) + ")"
+
+
+def _hex(prefix: str, digits: str) -> str:
+    """`prefix` then `digits` in either case: %2F or %2f, \\u00FC or \\u00fc."""
+    return prefix + "".join(f"[{c}{c.lower()}]" if c.isalpha() else c for c in digits)
+
+
+def secret_pattern(secret: str) -> str:
+    """A regex matching `secret` raw, URL-encoded (%20 or +, any hex case), JSON-escaped, or
+    base64-encoded whole."""
+    each = "".join(_char_forms(ch) for ch in secret)
+    b64 = base64.b64encode(secret.encode()).decode()
+    return each + "|" + re.escape(b64)
+
+
 class Redactor:
-    """Knows the secret values of one run; masks them in text, URLs, params, headers, bodies."""
+    """Knows the secret values of one run; masks them in text, URLs, params, headers, bodies,
+    in every encoding they may come back in (see `secret_pattern`)."""
 
     def __init__(self, secrets: list[str] | None = None) -> None:
         self._values: list[str] = []
@@ -35,16 +64,32 @@ class Redactor:
             self.add(s)
 
     def add(self, secret: str | None) -> None:
-        if not secret or len(secret) < 3:
+        if not secret or len(secret) < 3 or secret in self._values:
             return
-        forms = {secret, quote(secret, safe=""), quote_plus(secret)}
-        self._values = sorted(set(self._values) | forms, key=len, reverse=True)
-        self._pattern = re.compile("|".join(re.escape(v) for v in self._values))
+        self._values = sorted({*self._values, secret}, key=len, reverse=True)
+        self._pattern = re.compile("|".join(secret_pattern(v) for v in self._values))
 
     def add_basic(self, username: str, password: str) -> None:
+        """HTTP basic credentials: the password and the base64 of `username:password`."""
         token = base64.b64encode(f"{username}:{password}".encode()).decode()
         self.add(token)
         self.add(password)
+
+    @property
+    def empty(self) -> bool:
+        return self._pattern is None
+
+    def data(self, value: Any) -> Any:
+        """A JSON-like value (a pulled record) with its secrets masked in every string."""
+        if self._pattern is None:
+            return value
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {k: self.data(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.data(v) for v in value]
+        return value
 
     def text(self, value: str | None) -> str | None:
         if not value or self._pattern is None:

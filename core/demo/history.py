@@ -23,36 +23,6 @@ from .wordings import CONNECTOR_EVENTS, COOLDOWN
 DAY = 86400.0
 HOUR = 3600.0
 FLUSH_ROWS = 10_000
-_FAST = (
-    "PRAGMA synchronous = OFF",
-    "PRAGMA wal_autocheckpoint = 10000",
-    "PRAGMA cache_size = -262144",
-)
-_RESTORE = ("PRAGMA synchronous = NORMAL", "PRAGMA wal_autocheckpoint = 1000",
-            "PRAGMA cache_size = -65536")  # fmt: skip
-
-_SQL = {
-    "runs": "INSERT INTO runs (id, service_id, sync_type, trigger, status, started_at, "
-    "finished_at, pulled, pushed, created, updated, skipped, failed, errors, message, retry_of, "
-    "pid, host, heartbeat_at, cancel_requested) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    "steps": "INSERT INTO steps (id, run_id, stream, status, started_at, finished_at, processed, "
-    "created, updated, skipped, failed, rate_limited, message) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    "instances": "INSERT INTO instances (id, step_id, run_id, page, method, url, cursor, records, "
-    "retries, headroom, status_code, duration_ms, started_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    "entities": "INSERT INTO entities (id, step_id, run_id, instance_id, external_id, "
-    "internal_id, action, status, reason, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-    "calls": "INSERT INTO api_calls (id, run_id, step_id, instance_id, entity_id, connector_id, "
-    "method, url, params_json, status_code, duration_ms, attempt, error, started_at, "
-    "request_headers_json, response_headers_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    "payloads": "INSERT INTO payloads (call_id, created_at, request_body, response_body) "
-    "VALUES (?,?,?,?)",
-    "logs": "INSERT INTO log_events (id, ts, level, kind, title, details, connector_id, "
-    "service_id, run_id, step_id, entity_id, code) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-}
-_TABLES = {
-    "runs": "runs", "steps": "steps", "instances": "instances", "entities": "entities",
-    "api_calls": "api_calls", "log_events": "log_events",
-}  # fmt: skip
 
 # incidents: (service, from hours ago, to hours ago, failure key) - every run inside fails
 INCIDENTS = (
@@ -64,11 +34,9 @@ INCIDENTS = (
 
 
 async def _flush(store: Store, sink: Sink) -> None:
-    async with store.transaction() as conn:
-        for name in ("runs", "steps", "instances", "entities", "calls", "payloads", "logs"):
-            rows = getattr(sink, name)
-            if rows:
-                await conn.executemany(_SQL[name], rows)
+    """One transaction of generated rows (tuples in the store's BULK_COLUMNS order)."""
+    kinds = ("runs", "steps", "instances", "entities", "calls", "payloads", "logs")
+    await store.bulk_insert({k: getattr(sink, k) for k in kinds})
 
 
 def demo_config() -> SyncConfig:
@@ -109,14 +77,10 @@ async def _setup(store: Store, now: float) -> tuple[dict[str, int], dict[str, in
 
 
 async def _first_ids(store: Store) -> dict[str, int]:
-    out = {}
-    async with store.wconn.execute(
-        "SELECT " + ", ".join(f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {t})" for t in _TABLES)
-    ) as cur:
-        row = await cur.fetchone()
-    for key, value in zip(_TABLES, row, strict=True):
-        out[key] = int(value)
-    return out
+    """The generator's first id per table (its keys are table names)."""
+    first = await store.bulk_first_ids()
+    tables = {"calls": "api_calls", "logs": "log_events"}
+    return {tables.get(k, k): v for k, v in first.items()}
 
 
 def _schedule(
@@ -212,16 +176,13 @@ async def seed_history(
         if progress is not None:
             progress(dict(totals))
 
-    # Bulk load: no fsync per checkpoint and fewer, larger checkpoints; restored afterwards.
-    for pragma in _FAST:
-        await store.wconn.execute(pragma)
+    await store.bulk_mode(True)  # SQLite: no fsync per checkpoint; restored afterwards
     try:
         await _generate(gen, plan, flush, rng, now, last_night)
         if pending is not None:
             await pending
     finally:
-        for pragma in _RESTORE:
-            await store.wconn.execute(pragma)
+        await store.bulk_mode(False)
     compressed = await store.compress_payloads(now - 7 * DAY)
     totals["compressed_payloads"] = compressed
     totals["connectors"] = len(CONNECTORS)

@@ -29,6 +29,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from ..store.location import is_postgres_url
+
 if TYPE_CHECKING:
     from .live_api import LiveOptions
 
@@ -39,6 +41,13 @@ GO = b"go\n"
 # ---- the parent side -------------------------------------------------------------------------
 
 
+def _url_log_base() -> Path:
+    """Where the live log goes when the demo store is a PostgreSQL URL: the user data folder."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("syncdeck", appauthor=False)) / "demo-postgres"
+
+
 class LiveProcess:
     """The child process that serves the demo APIs and runs the engine. A context manager."""
 
@@ -46,7 +55,8 @@ class LiveProcess:
         self, db: str | os.PathLike[str], *, interval: float = DEFAULT_INTERVAL,
         log_path: str | os.PathLike[str] | None = None,
     ) -> None:  # fmt: skip
-        self.db = Path(db)
+        self.url = str(db).strip() if is_postgres_url(str(db)) else None
+        self.db = Path(db) if self.url is None else _url_log_base()
         self.interval = interval
         default_log = self.db.with_name(self.db.stem + "-live.log")
         self.log_path = Path(log_path) if log_path else default_log
@@ -55,11 +65,14 @@ class LiveProcess:
     def start(self) -> LiveProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "wb") as log:
+            # A URL (it may hold a password) goes through the environment, never argv (ps).
+            env = None if self.url is None else {**os.environ, "SYNCDECK_DB": self.url}
+            db = "" if self.url is not None else str(self.db)
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "core.demo.live", "--db", str(self.db),
+                [sys.executable, "-m", "core.demo.live", "--db", db,
                  "--interval", str(self.interval), "--wait-for-go"],
                 stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT,
-                close_fds=True,
+                close_fds=True, env=env,
             )  # fmt: skip
         return self
 

@@ -269,7 +269,11 @@ class Pusher:
         if not ex.ok:
             if ex.status in (401, 403) and not self.confirmed:
                 self.auth_failure = ex  # the runner stops the run: the credentials are wrong
-            ambiguous = d.action == EntityAction.CREATE and (ex.status is None or ex.status >= 500)
+            ambiguous = (  # never sent at all (a halted run): not ambiguous
+                d.action == EntityAction.CREATE
+                and bool(ex.calls)
+                and (ex.status is None or ex.status >= 500)
+            )
             row = self._row(d, None, None, True) if ambiguous else None
             if d.action == EntityAction.CREATE and not ambiguous:
                 row = self._row(d, None, None, False)

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..connectors.redact import Redactor
 from ..models import LogKind, LogLevel
 from ..store import Batch, CallRow, Counts, EntityRow, IdMapRow, LogRow, Store
 from ..store.records import InstanceRow
@@ -51,10 +52,21 @@ class RunTotals(StepTotals):
 
 
 class Recorder:
+    """Writes a run's rows. Every text it stores (log titles and details, entity reasons, call
+    errors, step and run messages) goes through `redactor` first: an API that echoes a secret
+    back in an error must not get it into the store."""
+
     def __init__(
-        self, store: Store, *, service_id: int, source_id: int | None, dest_id: int | None
+        self,
+        store: Store,
+        *,
+        service_id: int,
+        source_id: int | None,
+        dest_id: int | None,
+        redactor: Redactor | None = None,
     ) -> None:
         self.store = store
+        self.redactor = redactor or Redactor()
         self.service_id = service_id
         self.source_id = source_id
         self.dest_id = dest_id
@@ -104,8 +116,29 @@ class Recorder:
             code=code,
         )
 
+    def redact(self, text: str) -> str:
+        return self.redactor.text(text) or ""
+
+    def scrub(self, batch: Batch) -> Batch:
+        """Mask the run's secrets in every text of `batch` (in place); returns it."""
+        if self.redactor.empty:
+            return batch
+        for log in [*batch.logs, *(log for _, log in batch.entity_logs)]:
+            log.title, log.details = self.redact(log.title), self.redact(log.details)
+        for e in batch.entities:
+            e.reason = self.redact(e.reason)
+            for c in e.calls:
+                c.error = self.redact(c.error)
+        for c in batch.calls:
+            c.error = self.redact(c.error)
+        if batch.instance is not None and batch.instance.cursor:
+            batch.instance.cursor = self.redact(batch.instance.cursor)
+        batch.unmapped = [(s, k, [self.redact(v) for v in vs]) for s, k, vs in batch.unmapped]
+        return batch
+
     async def event(self, *args: object, **kwargs: object) -> None:
-        await self.store.write_batch(Batch(logs=[self.log(*args, **kwargs)]))  # type: ignore[arg-type]
+        log = self.log(*args, **kwargs)  # type: ignore[arg-type]
+        await self.store.write_batch(self.scrub(Batch(logs=[log])))
 
     async def flush(
         self,
@@ -138,7 +171,7 @@ class Recorder:
         self.totals.add(c)
         self.totals.errors += c.errors
         return await self.store.write_batch(
-            Batch(
+            self.scrub(Batch(
                 entities=entities or [],
                 calls=calls or [],
                 logs=logs or [],
@@ -148,8 +181,8 @@ class Recorder:
                 step_id=step_id,
                 step_counts=c if step_id is not None else None,
                 stream_state=stream_state,
-            )
-        )
+            ))
+        )  # fmt: skip
 
     def page_batch(
         self,
@@ -174,7 +207,7 @@ class Recorder:
         c = counts or Counts()
         self.totals.add(c)
         self.totals.errors += c.errors
-        return Batch(
+        return self.scrub(Batch(
             entities=entities or [],
             calls=calls or [],
             logs=logs or [],
@@ -195,7 +228,7 @@ class Recorder:
             instance=instance,
             entity_logs=entity_logs or [],
             unmapped=unmapped or [],
-        )
+        ))  # fmt: skip
 
     async def submit(self, batch: Batch, done: Callable[[Batch], None] | None = None) -> None:
         """Queue a batch for the background writer; waits while DEPTH batches are queued."""
@@ -251,8 +284,9 @@ class Recorder:
 
     async def finish_run(self, status: str, message: str) -> None:
         await self.store.update_run(
-            self.run_id, status=status, finished_at=now(), message=message, heartbeat_at=now()
-        )
+            self.run_id, status=status, finished_at=now(), message=self.redact(message),
+            heartbeat_at=now(),
+        )  # fmt: skip
 
     def elapsed_ms(self) -> int:
         return int((time.perf_counter() - self.t0) * 1000)

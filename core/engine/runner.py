@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from ..config import ConnectorConfig, ServiceConfig, StreamConfig
 from ..connectors.client import Client, Exchange
+from ..connectors.interrupt import Interrupt
 from ..connectors.paginators import make_paginator
 from ..errors import UserError
 from ..mapping.fields import Mapper
@@ -30,10 +31,11 @@ from ..text import clean
 from ..timeutil import now
 from ..troubleshooting import match
 from . import events
-from .heartbeat import Beat, heartbeat_seconds
+from .heartbeat import heartbeat_seconds
 from .pull import pages
 from .push import Pusher
 from .recorder import Recorder, StepTotals
+from .watch import CANCELLED, RunWatch
 
 EXIT_CODES = {
     RunStatus.SUCCESS: 0,
@@ -122,9 +124,11 @@ class ServiceRun:
         retry_of: int | None = None,
         only_ids: dict[str, set[str]] | None = None,
         claimed: int | None = None,
+        interrupt: Interrupt | None = None,
     ) -> None:
         self.store = store
         self.claimed = claimed  # a queued run a worker claimed: record into it
+        self.interrupt = interrupt or Interrupt()  # cancel: waits end at once; halt: send nothing
         self.only_ids = only_ids  # a retry: stream -> the external ids to push again
         self.name = name
         self.full = full
@@ -181,7 +185,9 @@ class ServiceRun:
             raise
         from ..connectors.capture import share_secrets
 
-        share_secrets(self.src, self.dst)
+        self.redactor = share_secrets(self.src, self.dst)
+        self.src.set_interrupt(self.interrupt)
+        self.dst.set_interrupt(self.interrupt)
 
     async def _emit(self, p: Progress) -> None:
         if self.progress is None:
@@ -193,8 +199,9 @@ class ServiceRun:
     async def run(self) -> RunResult:
         await self.prepare()
         rec = Recorder(
-            self.store, service_id=self.service.id, source_id=self.src_id, dest_id=self.dst_id
-        )
+            self.store, service_id=self.service.id, source_id=self.src_id, dest_id=self.dst_id,
+            redactor=self.redactor,
+        )  # fmt: skip
         self.rec = rec
         sync_type = (
             SyncType.FULL
@@ -203,8 +210,9 @@ class ServiceRun:
         )
         interval = heartbeat_seconds()  # a bad SYNCDECK_HEARTBEAT is refused before any row
         await rec.start_run(sync_type.value, self.trigger, self.retry_of, self.claimed)
-        beat = Beat(lambda: self.store.touch_run(rec.run_id), interval)
-        beat.start()  # alive even while a page waits out a long Retry-After
+        # alive even while a page waits out a long Retry-After: a heartbeat on its own timer
+        watch = RunWatch(self.store, rec.run_id, self.interrupt, heartbeat=interval)
+        watch.start()
         status = RunStatus.SUCCESS
         message = ""
         try:
@@ -212,7 +220,12 @@ class ServiceRun:
                 step_status = await self._step(stream)
                 if step_status == StepStatus.CANCELLED:
                     status = RunStatus.CANCELLED
-                    message = "Cancelled by request."
+                    reason = self.interrupt.reason
+                    message = (
+                        "Cancelled by request."
+                        if reason in ("", CANCELLED)
+                        else f"Cancelled: {reason}."
+                    )
                     break
             else:
                 status, message = self._verdict()
@@ -231,13 +244,14 @@ class ServiceRun:
             await rec.event(LogLevel.ERROR, f"{self.service.name} sync failed", message)
         finally:
             try:
+                await watch.stop()
                 await rec.close()  # pages already pushed are committed, even when stopped
             finally:
-                await beat.stop()
                 await self.src.aclose()
                 await self.dst.aclose()
         if self.dry_run:
             message = (message + " Dry run: nothing was sent.").strip()
+        message = rec.redact(message)
         await rec.finish_run(status.value, message)
         t = rec.totals
         result = RunResult(
@@ -330,6 +344,12 @@ class ServiceRun:
                         f"{page.request.number}; syncdeck waited and retried.",
                         step_id=step_id, code="http_429",
                     ))  # fmt: skip
+                if page.error and self.interrupt.is_set:  # a wait cut short by a cancel
+                    cancelled = True
+                    await rec.submit(rec.page_batch(
+                        step_id=step_id, instance=instance, calls=ex.calls, logs=logs
+                    ))  # fmt: skip
+                    break
                 if page.error:
                     error = f"page {page.request.number}: {page.error}"
                     if ex.status in (401, 403) and not self.src_confirmed:
@@ -341,7 +361,8 @@ class ServiceRun:
                     break
                 self.src_confirmed = True
                 if not totals.pulled:  # the first records of the pull: the mapping grid's preview
-                    await store.record_samples(self.service.id, stream.name, page.records)
+                    samples = self.redactor.data(page.records)
+                    await store.record_samples(self.service.id, stream.name, samples)
                 if self.only_ids is not None:
                     keep = self.only_ids.get(stream.name, set())
                     page.records = [r for r in page.records if pusher.mapper.external_id(r) in keep]
@@ -383,6 +404,9 @@ class ServiceRun:
                     )
                     error = fatal.reason
                     break
+                if self.interrupt.is_set:  # cancelled (any process, a signal): page done, stop
+                    cancelled = True
+                    break
                 # Between pages: asked while the next page is taken from the pull.
                 checking = asyncio.create_task(store.cancel_requested(rec.run_id))
             if checking is not None:
@@ -420,7 +444,7 @@ class ServiceRun:
         logs.append(rec.log(level, title, details, kind=LogKind.MILESTONE, step_id=step_id))
         await rec.flush(step_id=step_id, logs=logs)
         await store.update_step(
-            step_id, status=status.value, finished_at=now(), message=error,
+            step_id, status=status.value, finished_at=now(), message=rec.redact(error),
             rate_limited=int(totals.rate_limited),
         )  # fmt: skip
         if fatal is not None:

@@ -73,6 +73,7 @@ class Scheduler:
         self.results: list[Any] = []
         self.worker_id = 0
         self._stop = asyncio.Event()
+        self._last_trouble = ""
 
     def stop(self) -> None:
         self._stop.set()
@@ -146,6 +147,7 @@ class Scheduler:
     async def _run(self, claim: Claim) -> None:
         opts = claim.options
         only = opts.get("only_ids")
+        sr: ServiceRun | None = None
         try:
             sr = ServiceRun(
                 self.store, claim.service, trigger=claim.trigger, environ=self.environ,
@@ -161,7 +163,9 @@ class Scheduler:
             await asyncio.shield(self._cancelled(claim))
             raise
         except Exception as exc:  # noqa: BLE001 - one bad service must not stop the worker
-            reason = clean(str(exc), 500, single_line=True)
+            redactor = getattr(sr, "redactor", None) if sr else None  # once it knows its secrets
+            text = (redactor.text(str(exc)) or "") if redactor is not None else str(exc)
+            reason = clean(text, 500, single_line=True)
             self.say(f"{claim.service}: {reason}")
             await self._fail(claim, reason)
         finally:
@@ -199,13 +203,10 @@ class Scheduler:
         beat = Beat(self.beat, self.heartbeat).start()
         try:
             while not self.stopping:
-                await self.refresh()
-                t = self.clock()
-                for slot in list(self.slots.values()):
-                    if t >= slot.next_at:
-                        fire_at, slot.next_at = slot.next_at, next_fire(slot.schedule, t)
-                        await self._fire(slot, fire_at)
-                await self.claim()
+                try:
+                    await self.tick_once()
+                except Exception as exc:  # noqa: BLE001 - a busy or briefly unreachable store
+                    self._trouble(exc)  # must not end the worker: the next tick tries again
                 try:
                     await asyncio.wait_for(self._stop.wait(), timeout=self.tick)
                 except TimeoutError:
@@ -214,6 +215,22 @@ class Scheduler:
         finally:
             await beat.stop()
             await self.store.stop_worker(self.worker_id)
+
+    async def tick_once(self) -> None:
+        """Offer each due fire to the store, then claim what is queued."""
+        await self.refresh()
+        t = self.clock()
+        for slot in list(self.slots.values()):
+            if t >= slot.next_at:
+                fire_at, slot.next_at = slot.next_at, next_fire(slot.schedule, t)
+                await self._fire(slot, fire_at)
+        await self.claim()
+
+    def _trouble(self, exc: Exception) -> None:
+        text = clean(str(exc) or type(exc).__name__, 300, single_line=True)
+        if text != self._last_trouble:  # said once, not once per tick
+            self.say(f"Store trouble (retrying every tick): {text}")
+        self._last_trouble = text
 
     async def drain(self) -> None:
         """Ask runs in hand to stop after their page in flight; wait until they have."""

@@ -2,15 +2,20 @@
 
 A transform is written in TOML as a name ("trim") or a one-key table with its options
 ({ date = { format = "%Y-%m-%d", tz = "Europe/Berlin" } }, { replace = { old = "-", new = "" } }).
-A transform that cannot convert a value raises TransformError with words for the entity reason.
+Each transform's options are one pydantic model (DateOptions, ReplaceOptions, ...): the config
+validator (core.config.FieldSpec) and the engine compile every spec through `compile_spec`, so
+what the validator accepts is exactly what the engine runs. A transform that cannot convert a
+value raises TransformError with words for the entity reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 Transform = Callable[[Any], Any]
 
@@ -97,11 +102,45 @@ def _zone(name: str | None) -> Any:
         raise ValueError(f"unknown time zone '{name}'") from None
 
 
-def _date(opts: dict[str, Any]) -> Transform:
-    fmt = opts.get("format")
-    parse = opts.get("input")
-    tz = _zone(opts.get("tz"))
-    assume = _zone(opts.get("assume_tz", "UTC"))
+class _Options(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DateOptions(_Options):
+    format: str | None = None  # strftime of the output; None: ISO 8601
+    input: str | None = None  # strptime of the input; None: ISO 8601 (or epoch numbers)
+    tz: str | None = None
+    assume_tz: str | None = "UTC"
+
+    @field_validator("tz", "assume_tz")
+    @classmethod
+    def _known_zone(cls, v: str | None) -> str | None:
+        _zone(v)
+        return v
+
+
+class ReplaceOptions(_Options):
+    old: str = Field(min_length=1)
+    new: str = ""
+
+
+class SplitOptions(_Options):
+    sep: str = Field(default=",", min_length=1)
+    index: int | None = None
+    strip: bool = True
+
+
+class JoinOptions(_Options):
+    sep: str = " "
+
+
+class CastOptions(_Options):
+    to: Literal["string", "int", "float", "bool"]
+
+
+def _date(o: DateOptions) -> Transform:
+    fmt, parse = o.format, o.input
+    tz, assume = _zone(o.tz), _zone(o.assume_tz)
 
     def apply(v: Any) -> Any:
         if v is None or v == "":
@@ -119,20 +158,21 @@ def _date(opts: dict[str, Any]) -> Transform:
             dt = dt.replace(tzinfo=assume)
         if tz is not None:
             dt = dt.astimezone(tz)
-        return dt.strftime(fmt) if fmt else dt.isoformat()
+        try:
+            return dt.strftime(fmt) if fmt else dt.isoformat()
+        except (ValueError, OverflowError):
+            raise TransformError(f"'{v}' cannot be written as '{fmt}'") from None
 
     return apply
 
 
-def _replace(opts: dict[str, Any]) -> Transform:
-    old, new = str(opts["old"]), str(opts.get("new", ""))
+def _replace(o: ReplaceOptions) -> Transform:
+    old, new = o.old, o.new
     return _text(lambda s: s.replace(old, new))
 
 
-def _split(opts: dict[str, Any]) -> Transform:
-    sep = opts.get("sep", ",")
-    index = opts.get("index")
-    strip = bool(opts.get("strip", True))
+def _split(o: SplitOptions) -> Transform:
+    sep, index, strip = o.sep, o.index, o.strip
 
     def apply(v: Any) -> Any:
         if v is None:
@@ -141,15 +181,15 @@ def _split(opts: dict[str, Any]) -> Transform:
         if index is None:
             return parts
         try:
-            return parts[int(index)]
+            return parts[index]
         except IndexError:
             return None
 
     return apply
 
 
-def _join(opts: dict[str, Any]) -> Transform:
-    sep = str(opts.get("sep", " "))
+def _join(o: JoinOptions) -> Transform:
+    sep = o.sep
 
     def apply(v: Any) -> Any:
         if v is None:
@@ -166,11 +206,8 @@ def _default(value: Any) -> Transform:
     return lambda v: value if v is None or v == "" or v == [] else v
 
 
-def _cast(opts: Any) -> Transform:
-    target = opts if isinstance(opts, str) else opts.get("to")
-    if target not in _SIMPLE or target in ("trim", "lower", "upper", "title"):
-        raise ValueError(f"cast to '{target}': use one of string, int, float, bool")
-    return _SIMPLE[target]
+def _cast(o: CastOptions) -> Transform:
+    return _SIMPLE[o.to]
 
 
 _SIMPLE: dict[str, Transform] = {
@@ -183,16 +220,36 @@ _SIMPLE: dict[str, Transform] = {
     "float": _to_float,
     "bool": _to_bool,
 }
-_WITH_OPTIONS: dict[str, Callable[[Any], Transform]] = {
-    "date": lambda o: _date(o if isinstance(o, dict) else {"format": o}),
-    "replace": _replace,
-    "split": lambda o: _split(o if isinstance(o, dict) else {"sep": o}),
-    "join": lambda o: _join(o if isinstance(o, dict) else {"sep": o}),
-    "concat": lambda o: _join(o if isinstance(o, dict) else {"sep": o}),
-    "default": _default,
-    "cast": _cast,
+# name -> (options model, the option a bare value stands for, the factory)
+_WITH_OPTIONS: dict[str, tuple[type[_Options], str, Callable[[Any], Transform]]] = {
+    "date": (DateOptions, "format", _date),
+    "replace": (ReplaceOptions, "", _replace),
+    "split": (SplitOptions, "sep", _split),
+    "join": (JoinOptions, "sep", _join),
+    "concat": (JoinOptions, "sep", _join),
+    "cast": (CastOptions, "to", _cast),
 }
-NAMES = sorted({*_SIMPLE, *_WITH_OPTIONS})
+NAMES = sorted({*_SIMPLE, *_WITH_OPTIONS, "default"})
+
+
+def options(name: str, given: Any) -> _Options:
+    """The validated options of transform `name` (its model). Raises ValueError in words."""
+    model, short, _ = _WITH_OPTIONS[name]
+    if isinstance(given, str) and short:
+        given = {short: given}
+    if not isinstance(given, dict):
+        fields = ", ".join(model.model_fields)
+        form = f'{name} = "..." or ' if short else ""
+        raise ValueError(f"transform {name} takes {form}a table of options ({fields})")
+    try:
+        return model.model_validate(given)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"]) or name
+        msg = "unknown option" if err["type"] == "extra_forbidden" else err["msg"]
+        msg = msg.removeprefix("Value error, ")
+        known = ", ".join(model.model_fields)
+        raise ValueError(f"transform {name}, option {key}: {msg} (options: {known})") from None
 
 
 def compile_spec(spec: str | dict[str, Any]) -> Transform:
@@ -201,19 +258,20 @@ def compile_spec(spec: str | dict[str, Any]) -> Transform:
         if spec in _SIMPLE:
             return _SIMPLE[spec]
         if spec in ("date", "join", "concat", "split"):
-            return _WITH_OPTIONS[spec]({})
+            _, _, factory = _WITH_OPTIONS[spec]
+            return factory(options(spec, {}))
         raise ValueError(f"unknown transform '{spec}'; known: {', '.join(NAMES)}")
     if not isinstance(spec, dict) or len(spec) != 1:
         raise ValueError('a transform is a name ("trim") or a one-key table ({ date = {...} })')
     ((name, opts),) = spec.items()
     if name in _SIMPLE:
         return _SIMPLE[name]
+    if name == "default":
+        return _default(opts)
     if name not in _WITH_OPTIONS:
         raise ValueError(f"unknown transform '{name}'; known: {', '.join(NAMES)}")
-    try:
-        return _WITH_OPTIONS[name](opts)
-    except KeyError as exc:
-        raise ValueError(f"transform {name} needs the option {exc.args[0]}") from None
+    _, _, factory = _WITH_OPTIONS[name]
+    return factory(options(name, opts))
 
 
 def check_spec(spec: str | dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ core/store/ touches SQL or a driver. Keyset pages are `Page`; engine rows are `c
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from ..models import (
@@ -64,6 +64,7 @@ class Store(Protocol):
         after: int | None = None,
         before: int | None = None,
         text: str | None = None,
+        failed: bool = False,
     ) -> Page[ApiCall]: ...
     async def list_connectors(self) -> list[Connector]: ...
     async def list_entities(
@@ -86,6 +87,7 @@ class Store(Protocol):
         after: int | None = None,
         before: int | None = None,
         text: str | None = None,
+        failed: bool = False,
     ) -> Page[StepInstance]: ...
     async def list_runs(
         self,
@@ -99,12 +101,20 @@ class Store(Protocol):
         limit: int = 20,
         after: int | None = None,
         before: int | None = None,
+        failed: bool = False,
     ) -> Page[Run]: ...
     async def list_services(self) -> list[Service]: ...
     async def list_steps(
-        self, run_id: int, *, limit: int = 50, after: int | None = None, before: int | None = None
+        self,
+        run_id: int,
+        *,
+        limit: int = 50,
+        after: int | None = None,
+        before: int | None = None,
+        failed: bool = False,
     ) -> Page[Step]: ...
     async def max_ids(self) -> dict[str, int]: ...
+    async def wait_for_change(self, timeout: float) -> bool: ...
     async def service_id(self, name: str) -> int: ...
 
     # ---- the log grid and tiles ----------------------------------------------------------
@@ -237,6 +247,11 @@ class Store(Protocol):
     async def record_samples(
         self, service_id: int, stream: str, records: Sequence[Any], keep: int = 20
     ) -> None: ...
+
+    # ---- bulk loads (demo history, moving a store) ------------------------------------------
+    async def bulk_first_ids(self) -> dict[str, int]: ...
+    async def bulk_insert(self, rows: Mapping[str, Sequence[tuple]]) -> None: ...
+    async def bulk_mode(self, on: bool) -> None: ...
 
     # ---- the fleet: workers, claims, schedule fires, leases (database clock) ---------------
     async def check_for_worker(self) -> None: ...

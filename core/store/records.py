@@ -137,6 +137,43 @@ class PruneReport:
     cutoff: float = 0.0
 
 
+# Bulk loads (demo history, `db migrate`): the columns of each kind of row, in tuple order.
+# Rows carry explicit ids; the backend moves its id allocation past them.
+BULK_COLUMNS: dict[str, tuple[str, ...]] = {
+    "runs": (
+        "id", "service_id", "sync_type", "trigger", "status", "started_at", "finished_at",
+        "pulled", "pushed", "created", "updated", "skipped", "failed", "errors", "message",
+        "retry_of", "pid", "host", "heartbeat_at", "cancel_requested",
+    ),
+    "steps": (
+        "id", "run_id", "stream", "status", "started_at", "finished_at", "processed", "created",
+        "updated", "skipped", "failed", "rate_limited", "message",
+    ),
+    "instances": (
+        "id", "step_id", "run_id", "page", "method", "url", "cursor", "records", "retries",
+        "headroom", "status_code", "duration_ms", "started_at",
+    ),
+    "entities": (
+        "id", "step_id", "run_id", "instance_id", "external_id", "internal_id", "action",
+        "status", "reason", "created_at",
+    ),
+    "calls": (
+        "id", "run_id", "step_id", "instance_id", "entity_id", "connector_id", "method", "url",
+        "params_json", "status_code", "duration_ms", "attempt", "error", "started_at",
+        "request_headers_json", "response_headers_json",
+    ),
+    "payloads": ("call_id", "created_at", "request_body", "response_body"),
+    "logs": (
+        "id", "ts", "level", "kind", "title", "details", "connector_id", "service_id", "run_id",
+        "step_id", "entity_id", "code",
+    ),
+}  # fmt: skip
+BULK_TABLES = {
+    "runs": "runs", "steps": "steps", "instances": "instances", "entities": "entities",
+    "calls": "api_calls", "payloads": "payloads", "logs": "log_events",
+}  # fmt: skip
+
+
 @dataclass(slots=True)
 class Claim:
     """A queued run a worker has just claimed (it is now running, owned by that worker)."""

@@ -108,8 +108,12 @@ def write_config(tmp: Path, text: str) -> Path:
     return path
 
 
-def make_store(tmp: Path, text: str, environ: dict[str, str] | None = None) -> Path:
-    db = tmp / "store.db"
+def make_store(
+    tmp: Path, text: str, environ: dict[str, str] | None = None, location: str | None = None
+) -> Path | str:
+    """The config imported into a new store: `location` (a path or a postgresql:// URL, e.g.
+    the `store_location` fixture), or store.db in `tmp`."""
+    db: Path | str = location or tmp / "store.db"
 
     async def go() -> None:
         store = await open_store(db, create=True)
@@ -130,9 +134,24 @@ def syncdeck(*args: str, env: dict[str, str] | None = None, **kw: object) -> sub
     )  # fmt: skip
 
 
-def query(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
+def query(db: Path | str, sql: str, params: tuple = ()) -> list[tuple]:
+    """Rows of `sql` (`?` placeholders) read straight from the store, on either backend."""
+    if isinstance(db, str) and db.startswith("postgresql://"):
+        return asyncio.run(_pg_query(db, sql, params))
     conn = sqlite3.connect(db, timeout=10)
     try:
         return list(conn.execute(sql, params).fetchall())
     finally:
         conn.close()
+
+
+async def _pg_query(url: str, sql: str, params: tuple) -> list[tuple]:
+    import asyncpg
+
+    from core.store.postgres.base import pg_sql
+
+    conn = await asyncpg.connect(url)
+    try:
+        return [tuple(r) for r in await conn.fetch(pg_sql(sql), *params)]
+    finally:
+        await conn.close()

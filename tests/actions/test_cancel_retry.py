@@ -23,9 +23,11 @@ def _wait(pred, timeout: float = 20.0) -> None:
         time.sleep(0.05)
 
 
-def test_cancel_from_another_process_stops_within_one_page(tmp_path, capsys) -> None:
+def test_cancel_from_another_process_stops_within_one_page(
+    tmp_path, capsys, store_location
+) -> None:
     with sandbox(200, Faults(latency_ms=150)) as sb:
-        db = make_store(tmp_path, config_text(sb, per_page=5))
+        db = make_store(tmp_path, config_text(sb, per_page=5), location=store_location)
         proc = syncdeck("run", "customers", "--db", str(db))
         try:
             _wait(lambda: query(db, "SELECT COUNT(*) FROM instances WHERE records > 0")[0][0] >= 2)
@@ -54,11 +56,11 @@ def test_cancel_refusals_change_nothing(tmp_path, capsys) -> None:
         assert "No run #99" in capsys.readouterr().err
 
 
-def test_retry_pushes_only_the_failed_entities(tmp_path, capsys) -> None:
+def test_retry_pushes_only_the_failed_entities(tmp_path, capsys, store_location) -> None:
     with sandbox(30) as sb:
         for c in sb.crm.customers[:3]:
             c["email"] = f"reject{c['id']}@example.com"  # the ERP answers 422
-        db = make_store(tmp_path, config_text(sb))
+        db = make_store(tmp_path, config_text(sb), location=store_location)
         assert main(["run", "customers", "--db", str(db)]) == 3  # partial
         assert sb.erp.creates == 27
         for c in sb.crm.customers[:3]:

@@ -100,7 +100,7 @@ def test_unknown_ids_and_names(capsys, seeded_db) -> None:
         (["runs", "--after", "3", "--before", "9"], "not allowed with argument"),
         (["runs", "--json", "--csv"], "not allowed with argument"),
         (["steps"], "the following arguments are required: RUN"),
-        (["steps", "abc"], "invalid int value: 'abc'"),
+        (["steps", "abc"], "argument RUN: 'abc' is not a whole number"),
         (["calls"], "one of the arguments --instance --entity is required"),
         (["runs", "--frobnicate"], "unrecognized arguments: --frobnicate"),
         (["--frobnicate", "runs"], "unrecognized arguments: --frobnicate"),

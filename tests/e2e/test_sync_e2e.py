@@ -25,19 +25,38 @@ def servers():
         yield crm, erp, a.url, b.url
 
 
-async def _setup(tmp_path, crm_url, erp_url, text_edit=lambda t: t):
+async def _setup(tmp_path, location, crm_url, erp_url, text_edit=lambda t: t):
     text = EXAMPLE.read_text().replace("http://127.0.0.1:3000", crm_url)
     text = text_edit(text.replace("http://127.0.0.1:3001", erp_url))
     cfg = tmp_path / "customers.toml"
     cfg.write_text(text)
-    store = await open_store(tmp_path / "s.db")
+    store = await open_store(location)
     await import_file(store, cfg, ENV)
     return store
 
 
-async def test_create_then_skip_then_update_exactly_the_changed(tmp_path, servers):
+async def _everything_stored(location: str) -> bytes:
+    """Every byte the store holds: the SQLite files, or every row and body in PostgreSQL."""
+    if not location.startswith("postgresql://"):
+        return b"".join(p.read_bytes() for p in Path(location).parent.glob("store.db*"))
+    import asyncpg
+
+    conn = await asyncpg.connect(location)
+    try:
+        tables = [r[0] for r in await conn.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]  # fmt: skip
+        out = [str(await conn.fetchval(f"SELECT string_agg(t::text, '|') FROM {t} t")).encode()
+               for t in tables]  # fmt: skip
+        out += [b or b"" for r in await conn.fetch(
+            "SELECT request_body, response_body FROM payloads") for b in r]  # fmt: skip
+        return b"".join(out)
+    finally:
+        await conn.close()
+
+
+async def test_create_then_skip_then_update_exactly_the_changed(tmp_path, store_location, servers):
     crm, erp, crm_url, erp_url = servers
-    store = await _setup(tmp_path, crm_url, erp_url)
+    store = await _setup(tmp_path, store_location, crm_url, erp_url)
     seen = []
     try:
         r1 = await run_service(store, "customers", environ=ENV, progress=seen.append)
@@ -82,17 +101,17 @@ async def test_create_then_skip_then_update_exactly_the_changed(tmp_path, server
         # the token never reaches the store file
         await store.close()
         store = None
-        raw = b"".join(p.read_bytes() for p in tmp_path.glob("s.db*"))
+        raw = await _everything_stored(store_location)
         assert TOKEN.encode() not in raw and b"env:CRM_TOKEN" in raw
     finally:
         if store is not None:
             await store.close()
 
 
-async def test_entity_4xx_fails_that_entity_and_run_goes_on(tmp_path, servers):
+async def test_entity_4xx_fails_that_entity_and_run_goes_on(tmp_path, store_location, servers):
     crm, erp, crm_url, erp_url = servers
     crm.update(2, email="reject@example.com")
-    store = await _setup(tmp_path, crm_url, erp_url)
+    store = await _setup(tmp_path, store_location, crm_url, erp_url)
     try:
         r = await run_service(store, "customers", environ=ENV)
         assert r.status == RunStatus.PARTIAL and r.exit_code == 3
@@ -106,11 +125,11 @@ async def test_entity_4xx_fails_that_entity_and_run_goes_on(tmp_path, servers):
         await store.close()
 
 
-async def test_retries_429_and_500_then_succeeds(tmp_path, servers):
+async def test_retries_429_and_500_then_succeeds(tmp_path, store_location, servers):
     crm, erp, crm_url, erp_url = servers
     crm.faults.fail_next = [429, 500]
     crm.faults.retry_after = "0"
-    store = await _setup(tmp_path, crm_url, erp_url)
+    store = await _setup(tmp_path, store_location, crm_url, erp_url)
     try:
         r = await run_service(store, "customers", environ=ENV)
         assert r.status == RunStatus.SUCCESS and r.created == 108
@@ -125,9 +144,9 @@ async def test_retries_429_and_500_then_succeeds(tmp_path, servers):
         await store.close()
 
 
-async def test_wrong_token_fails_run_at_once_with_cause(tmp_path, servers):
+async def test_wrong_token_fails_run_at_once_with_cause(tmp_path, store_location, servers):
     crm, erp, crm_url, erp_url = servers
-    store = await _setup(tmp_path, crm_url, erp_url)
+    store = await _setup(tmp_path, store_location, crm_url, erp_url)
     try:
         r = await run_service(store, "customers", environ={"CRM_TOKEN": "wrong"})
         assert r.status == RunStatus.FAILED and r.exit_code == 1
@@ -146,10 +165,10 @@ async def test_wrong_token_fails_run_at_once_with_cause(tmp_path, servers):
         (lambda t: t.replace('path = "/customers"', 'path = "/broken/nodata"'), "has no 'data'"),
     ],
 )
-async def test_bad_responses_fail_the_step_in_words(tmp_path, servers, edit, words):
+async def test_bad_responses_fail_the_step_in_words(tmp_path, store_location, servers, edit, words):
     crm, erp, crm_url, erp_url = servers
     crm.faults.token = None
-    store = await _setup(tmp_path, crm_url, erp_url, edit)
+    store = await _setup(tmp_path, store_location, crm_url, erp_url, edit)
     try:
         r = await run_service(store, "customers", environ=ENV)
         assert r.status == RunStatus.FAILED and words in r.message
@@ -159,13 +178,12 @@ async def test_bad_responses_fail_the_step_in_words(tmp_path, servers, edit, wor
         await store.close()
 
 
-async def test_unreachable_host_fails_without_crashing(tmp_path, servers):
+async def test_unreachable_host_fails_without_crashing(tmp_path, store_location, servers):
     crm, erp, crm_url, erp_url = servers
     from core.sandbox import free_port
 
     dead = f"http://127.0.0.1:{free_port()}"
-    store = await _setup(
-        tmp_path, dead, erp_url,
+    store = await _setup(tmp_path, store_location, dead, erp_url,
         lambda t: t.replace("rate_limit = {", "retry = { attempts = 2 }\nrate_limit = {"),
     )  # fmt: skip
     try:
@@ -175,9 +193,9 @@ async def test_unreachable_host_fails_without_crashing(tmp_path, servers):
         await store.close()
 
 
-async def test_dry_run_sends_nothing(tmp_path, servers):
+async def test_dry_run_sends_nothing(tmp_path, store_location, servers):
     crm, erp, crm_url, erp_url = servers
-    store = await _setup(tmp_path, crm_url, erp_url)
+    store = await _setup(tmp_path, store_location, crm_url, erp_url)
     try:
         r = await run_service(store, "customers", environ=ENV, dry_run=True)
         assert r.created == 108 and erp.creates == 0 and r.dry_run
@@ -187,9 +205,9 @@ async def test_dry_run_sends_nothing(tmp_path, servers):
         await store.close()
 
 
-async def test_cancel_between_pages(tmp_path, servers):
+async def test_cancel_between_pages(tmp_path, store_location, servers):
     crm, erp, crm_url, erp_url = servers
-    store = await _setup(tmp_path, crm_url, erp_url)
+    store = await _setup(tmp_path, store_location, crm_url, erp_url)
 
     async def cancel(p):
         if not p.done and p.page == 1:

@@ -43,7 +43,7 @@ def _stop(procs) -> list[str]:
         finally:
             p.kill()
         assert "Traceback" not in err, err
-        outs.append(out)
+        outs.append(out + err)
     return outs
 
 
@@ -59,7 +59,8 @@ def test_three_workers_three_services_each_fire_runs_exactly_once(tmp_path) -> N
         finally:
             outs = _stop(procs)
     assert workers == 3
-    assert all(p.returncode == 0 for p in procs)
+    codes = [p.returncode for p in procs]
+    assert codes == [0, 0, 0], [(c, o[-600:]) for c, o in zip(codes, outs, strict=True)]
     ran = [int(m) for out in outs for m in re.findall(r"^Run (\d+) of \w+: ", out, re.M)]
     assert len(ran) == len(set(ran))  # no run was run by two workers
     fires = query(db, "SELECT service_id, fire_at, outcome, run_id FROM schedule_fires")
@@ -115,7 +116,7 @@ def test_sigkilled_worker_lease_expires_and_resume_creates_no_duplicate(tmp_path
 
 
 def test_cancel_from_another_process_stops_the_workers_run_within_one_page(tmp_path) -> None:
-    with sandbox(200, Faults(latency_ms=80)) as sb:
+    with sandbox(400, Faults(latency_ms=150)) as sb:
         db = make_store(tmp_path, config_text(sb, schedule="0 0 1 1 *", per_page=5))
         worker = syncdeck("worker", "--tick", "0.1", "--db", str(db), env=FAST)
         try:
@@ -135,5 +136,5 @@ def test_cancel_from_another_process_stops_the_workers_run_within_one_page(tmp_p
     after = query(db, "SELECT COUNT(*) FROM instances WHERE started_at > ?", (asked,))[0][0]
     assert after <= 1  # the page in flight at most
     total = query(db, "SELECT COUNT(*) FROM instances")[0][0]
-    assert total < 40
+    assert total < 80  # of 80 pages
     assert query(db, "SELECT status, worker_id FROM runs")[0] == ("cancelled", 1)

@@ -77,9 +77,11 @@ async def test_prune_deletes_old_rows_keeps_recent_and_running(store: Store) -> 
 
 
 async def test_prune_keeps_tiles_consistent(store: Store, monkeypatch) -> None:
+    from core.store.postgres import log_reads as pg_reads
     from core.store.sqlite import log_reads as reads
 
-    monkeypatch.setattr(reads, "now", lambda: REF)
+    for module in (reads, pg_reads):
+        monkeypatch.setattr(module, "now", lambda: REF)
     await _history(store)
     assert (await store.tiles(days=60)).errors == 3
     await store.prune(retention_days=30, reference=REF, payload_keep_hours=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.store import Batch, LogRow, Store
+from core.store.postgres import log_reads as pg_reads
 from core.store.sqlite import log_reads as store_reads
 
 DAY = 86400
@@ -14,7 +15,8 @@ NOW = 1_795_000_000.0 + 13 * 3600 + 20 * 60 - (1_795_000_000 % DAY)
 
 @pytest.fixture
 def fixed_now(monkeypatch: pytest.MonkeyPatch) -> float:
-    monkeypatch.setattr(store_reads, "now", lambda: NOW)
+    for module in (store_reads, pg_reads):
+        monkeypatch.setattr(module, "now", lambda: NOW)
     return NOW
 
 

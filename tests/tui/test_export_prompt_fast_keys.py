@@ -6,23 +6,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from textual import events
-from tui_helpers import logs_screen, make_app, settle
+from tui_helpers import burst, logs_screen, make_app, settle
 
 from tui.screens.export_prompt import ExportPrompt
-
-
-def burst(app, keys: list[str]) -> None:  # noqa: ANN001 - SyncdeckApp
-    """Queue every key at once, as a terminal delivers a burst (Pilot.press waits between keys).
-    A key is a name ("enter", "ctrl+u") or one character ("/", "a")."""
-    names = {"/": "slash", ".": "full_stop", "-": "minus", "?": "question_mark"}
-    for key in keys:
-        if len(key) == 1:
-            event = events.Key(names.get(key, key), key)
-        else:
-            event = events.Key(key, None)
-        event.set_sender(app)
-        app._driver.send_message(event)
 
 
 async def test_keys_typed_right_after_e_reach_the_prompt(demo_db: str, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tui_helpers import logs_screen, make_app, settle
 
+from core.text import BIDI
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.detail_pane import DetailPane
 
@@ -11,7 +12,8 @@ MARKUP = "[bold red]x[/] [/"
 
 
 def no_controls(text: str) -> bool:
-    return not any(ch in text for ch in ("\x1b", "\x07", "\x9b"))
+    """No escape, BEL or 8-bit CSI, and no bidi control (U+202E reorders what is shown)."""
+    return not any(ch in text for ch in ("\x1b", "\x07", "\x9b", *BIDI))
 
 
 async def test_markup_and_escapes_in_every_view(evil_db: str) -> None:

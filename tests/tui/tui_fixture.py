@@ -11,7 +11,7 @@ from core.store import Batch, CallRow, Counts, EntityRow, LogRow, open_store
 # 2026-03-02 09:30:00 UTC: the fixed "now" of snapshot tests.
 FIXED_NOW = 1772443800.0
 
-EVIL = "[bold red]x[/] [/ \x1b]52;c;aGk=\x07 \x1b[2J end"
+EVIL = "[bold red]x[/] [/ \x1b]52;c;aGk=\x07 \x1b[2J \u202eend\u2066\u200f"
 
 STREAMS = {"customers": ("companies", "contacts"), "invoices": ("invoice_lines",)}
 MESSAGES = [

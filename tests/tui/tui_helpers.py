@@ -25,3 +25,19 @@ def logs_screen(app: SyncdeckApp) -> LogsScreen:
     screen = app.screen
     assert isinstance(screen, LogsScreen), f"expected the Logs screen, got {screen!r}"
     return screen
+
+
+def burst(app: SyncdeckApp, keys: list[str]) -> None:
+    """Queue every key at once, as a terminal delivers a burst (Pilot.press waits between keys).
+    A key is a name ("enter", "ctrl+u") or one character ("/", "a")."""
+    from textual import events
+
+    names = {"/": "slash", ".": "full_stop", "-": "minus", "?": "question_mark",
+             " ": "space", "*": "asterisk", ":": "colon", ">": "greater_than_sign"}  # fmt: skip
+    for key in keys:
+        if len(key) == 1:
+            event = events.Key(names.get(key, key), key)
+        else:
+            event = events.Key(key, None)
+        event.set_sender(app)
+        app._driver.send_message(event)

@@ -19,7 +19,7 @@ from core.console_api import ConsoleAPI
 from core.errors import UserError
 from core.text import clean
 
-from ..export import default_path, export_rows
+from ..export import default_path, deliver_csv, export_rows, rows_csv_text
 from ..views.base import Scope
 from ..widgets.status_line import StatusLine
 from ..widgets.title_bar import TitleBar
@@ -168,6 +168,10 @@ class AdminScreen(Screen):
         from .export_prompt import ExportPrompt
 
         rows = self.export_rows()  # what is shown now, before the prompt takes the focus
+        if self.app.is_web:  # in a browser: a download, never a file on the server
+            name = deliver_csv(self.app, rows_csv_text(rows), self.export_kind, self.now())
+            self.notify(f"Exported {len(rows):,} rows: your browser downloads {name}", markup=False)
+            return
         what = self.screen_title + (" (filtered)" if self.search else "")
         prompt = ExportPrompt(default_path(self.export_kind, self.now()), what)
         self.app.push_screen(prompt, lambda path: self._export_to(path, rows))
@@ -217,6 +221,24 @@ class AdminScreen(Screen):
             self.reload()
 
         self.run_worker(run(), group=group, exit_on_error=False)
+
+    def ask(self, work: Callable[[], Awaitable[Any]]) -> None:
+        """Run `work`: it fetches what a form or a question needs, then pushes it. Keys typed
+        meanwhile wait for that form (tui/key_router.py) instead of reaching this screen."""
+        router = getattr(self.app, "keys", None)
+        if router is not None:
+            router.hold()
+
+        async def run() -> None:
+            try:
+                await work()
+            except UserError as exc:
+                self.notify(str(exc), severity="error", timeout=8, markup=False)
+            finally:
+                if router is not None:  # nothing pushed: the keys go on to this screen
+                    self.app.call_later(router.release)
+
+        self.run_worker(run(), group="ask", exit_on_error=False)
 
     def open_logs(self, scope: Scope, root: str = "logs") -> None:
         from .scoped_logs import ScopedLogsScreen

@@ -11,8 +11,10 @@ from textual.widgets import Button, Static
 
 from core.text import clean
 
+from ..key_router import TypeAhead
 
-class Confirm(ModalScreen[bool]):
+
+class Confirm(TypeAhead, ModalScreen[bool]):
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
@@ -33,7 +35,8 @@ class Confirm(ModalScreen[bool]):
                 yield Button("Cancel (n)", id="no")
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.set_focus(self.query_one("#no", Button))
+        self.keys_ready()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

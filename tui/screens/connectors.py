@@ -255,7 +255,7 @@ class ConnectorsScreen(GridScreen):
 
             self.app.push_screen(ReconnectForm(self.api, name, fields), done)
 
-        self.run_worker(ask(), group="ask", exit_on_error=False)
+        self.ask(ask)
 
     def action_disconnect(self) -> None:
         name = self.current
@@ -275,14 +275,14 @@ class ConnectorsScreen(GridScreen):
                     return
 
                 def done(disabled: list[str]) -> None:
-                    self.notify(f"{name} disconnected; disabled: {', '.join(disabled) or 'none'}.",
-                                timeout=6, markup=False)  # fmt: skip
+                    self.notify(f"{name} disconnected; disabled: {', '.join(disabled) or 'none'}. "
+                                "u undoes it.", timeout=6, markup=False)  # fmt: skip
 
-                self.act(lambda: self.api.disconnect_connector(name), done)
+                self.act(lambda: self.api.disconnect_connector(name, undoable=True), done)
 
             self.app.push_screen(Confirm(f"Disconnect {name}", message, "Disconnect"), answer)
 
-        self.run_worker(ask(), group="ask", exit_on_error=False)
+        self.ask(ask)
 
     def action_undo(self) -> None:
         if not self.writable("undo"):

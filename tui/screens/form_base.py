@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 from core.errors import UserError
 from core.text import clean
 
+from ..key_router import TypeAhead
 from ..widgets.form_field import FormField
 
 
@@ -31,7 +32,7 @@ class Spec:
     disabled: bool = False
 
 
-class FormModal(ModalScreen[str | None]):
+class FormModal(TypeAhead, ModalScreen[str | None]):
     """Subclasses give `title_text`, `specs()`, `check(values)` and `save(values)`."""
 
     BINDINGS = [
@@ -46,6 +47,7 @@ class FormModal(ModalScreen[str | None]):
         self.values: dict[str, str] = {}
         self.errors: dict[str, str] = {}
         self.saving = False
+        self._held_for_change = False
 
     # ---- for subclasses --------------------------------------------------------------------
 
@@ -98,14 +100,19 @@ class FormModal(ModalScreen[str | None]):
     async def on_mount(self) -> None:
         self._focus_first()
         self.validate()
+        self.keys_ready()  # keys typed since the form was asked for reach it now, in order
 
     def _focus_first(self) -> None:
         for f in self.query(FormField):
             if not f.input_disabled:
-                f.input.focus()
+                self.set_focus(f.input)
                 return
 
     async def relayout(self) -> None:
+        """Rebuild the fields; keys typed meanwhile wait and then reach the new inputs."""
+        router = getattr(self.app, "keys", None)
+        if router is not None:
+            router.hold()
         box = self.query_one("#form-fields", VerticalScroll)
         focused = self.focused.id if self.focused else None
         await box.remove_children()
@@ -114,12 +121,25 @@ class FormModal(ModalScreen[str | None]):
             found = self.query(f"#{focused}")
             if found:
                 widget = found.first()
-                widget.focus()
+                self.set_focus(widget)
                 if isinstance(widget, Input):
                     widget.cursor_position = len(widget.value)
         self.validate()
+        if router is not None:
+            self.app.call_later(router.release)
 
     # ---- typing, validating, saving --------------------------------------------------------
+
+    def after_key(self, field: Input) -> None:
+        """Called by the key router right after a key changed `field`: a value that may change
+        the field list holds the next keys until `_changed` has rebuilt it (or not)."""
+        holder = field.parent
+        if not isinstance(holder, FormField) or holder.key not in self.relayout_keys():
+            return
+        router = getattr(self.app, "keys", None)
+        if router is not None and self.values.get(holder.key) != field.value:
+            router.hold()
+            self._held_for_change = True
 
     @on(Input.Changed)
     async def _changed(self, event: Input.Changed) -> None:
@@ -135,6 +155,10 @@ class FormModal(ModalScreen[str | None]):
             await self.relayout()
         else:
             self.validate()
+        router = getattr(self.app, "keys", None)
+        if self._held_for_change and router is not None:
+            self._held_for_change = False
+            self.app.call_later(router.release)
 
     def validate(self) -> None:
         self.run_worker(self._validate, group="validate", exclusive=True, exit_on_error=False)

@@ -274,6 +274,9 @@ class LiveLoader:
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         # A named handler, not @on: decorated handlers of a mixin are not registered.
         event.stop()
+        if event.row_key is None:  # an empty grid (no match, past the last page)
+            self.show_detail()
+            return
         key = str(event.row_key.value)
         if key in self._items:
             self.level.cursor_key = key

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Input
 from core.console_api import ConsoleAPI
 from core.errors import UserError
 
-from ..export import default_path, export_csv
+from ..export import default_path, deliver_csv, export_csv, export_csv_text
 from ..views.base import KINDS, LEVELS, PAGE_SIZES, RANGES, Filters, Level, Query, Scope
 from ..views.registry import VIEWS
 from ..widgets.breadcrumb import Breadcrumb
@@ -29,6 +29,8 @@ from ..widgets.status_line import StatusLine
 from ..widgets.tiles import Tiles
 from .export_prompt import ExportPrompt
 from .live_loader import LiveLoader
+from .log_filters import LOG_FILTER_BINDINGS, LogFilters
+from .run_actions import RUN_ACTION_BINDINGS, RunActions
 
 
 def _crumb_bindings() -> list[Binding]:
@@ -46,7 +48,7 @@ def _crumb_bindings() -> list[Binding]:
     return out
 
 
-class LogsScreen(LiveLoader, Screen):
+class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
     """The screen on-call engineers live in. Opens on the log grid; `v` switches to Runs."""
 
     BINDINGS = [
@@ -69,6 +71,8 @@ class LogsScreen(LiveLoader, Screen):
         Binding("t", "cycle_range", "Range", show=False, id="logs.range"),
         Binding("d", "toggle_detail", "Detail pane", show=False, id="logs.detail"),
         *_crumb_bindings(),
+        *RUN_ACTION_BINDINGS,
+        *LOG_FILTER_BINDINGS,
     ]
 
     def __init__(
@@ -156,6 +160,7 @@ class LogsScreen(LiveLoader, Screen):
         else:
             text.append(f"{VIEWS[kind].title}", style="bold")
             text.append("   escape back · 1-5 jump to a crumb", style="dim")
+        text.append_text(self.filter_badges())
         if self.level.search:
             text.append(f"   / {self.level.search}", style="bold #ffd75f")
             text.append(" (escape clears)", style="dim")
@@ -173,6 +178,7 @@ class LogsScreen(LiveLoader, Screen):
         if item is None:
             return
         child = VIEWS[self.level.kind].child(item, self.level)
+        child = self.failed_child(item, child)
         if child is None:
             self.notify("This is the deepest level.", timeout=2)
             return
@@ -324,6 +330,9 @@ class LogsScreen(LiveLoader, Screen):
 
     def action_export(self) -> None:
         view = VIEWS[self.level.kind]
+        if self.app.is_web:  # in a browser: a download, never a file on the server
+            self._export_download()
+            return
         prompt = ExportPrompt(default_path(view.kind, self.now()), view.title)
         self.app.push_screen(prompt, self._export_to)
 
@@ -340,5 +349,15 @@ class LogsScreen(LiveLoader, Screen):
                 self.notify(str(exc), severity="error", markup=False)
                 return
             self.notify(f"Exported {rows:,} rows to {written}", timeout=8, markup=False)
+
+        self.run_worker(work(), group="export", exit_on_error=False)
+
+    def _export_download(self) -> None:
+        query, view = self.query_for(), VIEWS[self.level.kind]
+
+        async def work() -> None:
+            rows, text = await export_csv_text(view, query)
+            name = deliver_csv(self.app, text, view.kind, query.now)
+            self.notify(f"Exported {rows:,} rows: your browser downloads {name}", markup=False)
 
         self.run_worker(work(), group="export", exit_on_error=False)

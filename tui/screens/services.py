@@ -21,11 +21,13 @@ from ..widgets.detail_pane import DetailPane
 from ..widgets.paged_table import Col
 from .confirm import Confirm
 from .grid_screen import GridScreen
+from .resync_actions import RESYNC_BINDINGS, ResyncActions, sync_cell
 from .service_form import NewServiceForm, ServiceForm
 
 COLUMNS = [  # shown by priority as the width allows; the detail pane and export have all
-    Col("name", "Service", None, 0, min=15), Col("route", "Source > Dest", None, 6, min=16),
+    Col("name", "Service", None, 0, min=15), Col("route", "Source > Dest", None, 6, min=12),
     Col("on", "On", 3, 1), Col("last", "Last run", 13, 2, min=11),
+    Col("sync", "Sync", 12, 2),
     Col("when", "When", 11, 4, min=8), Col("next", "Next run", 10, 3),
     Col("counts", "Pulled/C/U/F", 14, 5, min=12),
     Col("schedule", "Schedule", 14, 7, min=11),
@@ -45,7 +47,7 @@ def counts(r: Run | None) -> str:
     return f"{r.pulled}/{r.created}/{r.updated}/{r.failed}"
 
 
-class ServicesScreen(GridScreen):
+class ServicesScreen(ResyncActions, GridScreen):
     grid_id = "services-grid"
     screen_title = "Services"
     export_kind = "services"
@@ -61,6 +63,7 @@ class ServicesScreen(GridScreen):
         Binding("u", "undo", "Undo", id="services.undo"),
         Binding("r", "refresh_now", "Refresh", id="services.refresh"),
         Binding("y", "copy", "Copy", show=False, id="services.copy"),
+        *RESYNC_BINDINGS,
     ]
 
     def __init__(self) -> None:
@@ -68,6 +71,8 @@ class ServicesScreen(GridScreen):
         self.items: dict[str, Service] = {}
         self.last: dict[str, Run | None] = {}
         self.running: dict[str, str] = {}  # service -> progress words of a run started here
+        self.states: dict[str, Any] = {}  # service -> core.resync.ServiceSync
+        self.selected: set[str] = set()  # space marks services for R (resync selected)
 
     async def load(self) -> None:
         items = await self.api.services()
@@ -77,6 +82,7 @@ class ServicesScreen(GridScreen):
             last[s.name] = page.items[0] if page.items else None
         self.items = {s.name: s for s in items}
         self.last = last
+        await self.load_states()
         self.show_rows(reset=self.loads == 0)
 
     def shown(self) -> list[Service]:
@@ -96,6 +102,7 @@ class ServicesScreen(GridScreen):
         total = len(self.items)
         self.status(
             self.search_note(len(shown), total, "services")
+            + self.selection_note()
             + f"{total} service{'s' if total != 1 else ''} · enter runs · g run now · "
             "G force · x on/off · m mappings · a add · E edit · D delete · u undo"
         )
@@ -116,6 +123,8 @@ class ServicesScreen(GridScreen):
                 "pulled": r.pulled if r else "", "created": r.created if r else "",
                 "updated": r.updated if r else "", "skipped": r.skipped if r else "",
                 "failed": r.failed if r else "",
+                "sync": st.state.value if (st := self.states.get(s.name)) else "",
+                "sync_reason": st.reason if st else "",
             })  # fmt: skip
         return out
 
@@ -127,10 +136,11 @@ class ServicesScreen(GridScreen):
             last = status_cell(r.status) if r else Text("never", style="dim")
         when = relative(r.started_at, reference=now) if r else ""
         return [
-            t(s.name, 30, style="bold" if s.enabled else "dim"),
+            t(("✓ " if s.name in self.selected else "") + s.name, 30,
+              style="bold" if s.enabled else "dim"),
             t(f"{s.source} > {s.destination}", 40),
             Text("yes" if s.enabled else "no", style="#5fd75f" if s.enabled else "#d78700"),
-            last, Text(when, no_wrap=True),
+            last, sync_cell(self.states.get(s.name)), Text(when, no_wrap=True),
             Text(until(nxt, now) if nxt else "manual", no_wrap=True, style="" if nxt else "dim"),
             Text(counts(r), justify="right"), t(s.schedule or "—", 20),
         ]  # fmt: skip
@@ -157,6 +167,11 @@ class ServicesScreen(GridScreen):
         if nxt:
             text.append(f" · next {local_minute(nxt)}")
         text.append(f" · cooldown {s.cooldown_minutes} min")
+        st = self.states.get(name)
+        if st is not None:
+            why = f" ({st.reason})" if st.reason else ""
+            style = "bold #d78700" if st.state.value == "needs resync" else ""
+            text.append(f"\nSync: {st.state.value}{why}", style=style)
         if r is not None:
             text.append(f"\nLast run #{r.id} {r.status.value} {local_minute(r.started_at)}: "
                         f"{r.pulled} pulled, {r.created} created, {r.updated} updated, "
@@ -249,9 +264,10 @@ class ServicesScreen(GridScreen):
         enabled = not self.items[name].enabled
 
         def done(svc: Any) -> None:
-            self.notify(f"{name} {'enabled' if enabled else 'disabled'}.", markup=False)
+            word = "enabled" if enabled else "disabled"
+            self.notify(f"{name} {word}. u undoes it.", markup=False)
 
-        self.act(lambda: self.api.set_service_enabled(name, enabled), done)
+        self.act(lambda: self.api.set_service_enabled(name, enabled, undoable=True), done)
 
     def action_edit(self) -> None:
         name = self.current
@@ -268,7 +284,7 @@ class ServicesScreen(GridScreen):
 
             self.app.push_screen(ServiceForm(self.api, name, values), done)
 
-        self.run_worker(ask(), group="ask", exit_on_error=False)
+        self.ask(ask)
 
     def action_add(self) -> None:
         if not self.writable("adding a service"):
@@ -284,7 +300,7 @@ class ServicesScreen(GridScreen):
 
             self.app.push_screen(NewServiceForm(self.api, names), done)
 
-        self.run_worker(ask(), group="ask", exit_on_error=False)
+        self.ask(ask)
 
     def action_delete(self) -> None:
         name = self.current

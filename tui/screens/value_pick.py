@@ -17,8 +17,10 @@ from core.console_api import ConsoleAPI
 from core.errors import UserError
 from core.text import clean
 
+from ..key_router import TypeAhead
 
-class ValuePick(ModalScreen[str | None]):
+
+class ValuePick(TypeAhead, ModalScreen[str | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="pick.cancel"),
         Binding("ctrl+r", "retry", "Retry fetch", id="pick.retry"),
@@ -45,7 +47,8 @@ class ValuePick(ModalScreen[str | None]):
                               "escape: cancel", style="dim"), markup=False)  # fmt: skip
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        self.set_focus(self.query_one(Input))
+        self.keys_ready()
         self.fetch()
 
     def fetch(self) -> None:
@@ -81,9 +84,9 @@ class ValuePick(ModalScreen[str | None]):
         for value, label in choices:
             if typed and typed not in value.lower() and typed not in label.lower():
                 continue
-            shown = Text(value, style="bold")
+            shown = Text(clean(value, 200, single_line=True), style="bold")  # from the API
             if label:
-                shown.append(f"  {label}", style="dim")
+                shown.append(f"  {clean(label, 200, single_line=True)}", style="dim")
             opts.add_option(Option(shown, id=value))
 
     @on(Input.Changed, "#pick-value")

@@ -43,6 +43,7 @@ class Filters:
     kind: str | None = None
     range: str = "30d"
     page_size: int = 20
+    failed_only: bool = False  # `f`: failed runs, steps, pages, entities, calls; ERROR logs
 
     def since(self, now: float) -> float:
         return now - parse_span(self.range)
@@ -78,6 +79,13 @@ class Window(Generic[T]):
     @classmethod
     def of(cls, page: Any, note: str = "") -> Window[T]:
         return cls(list(page.items), page.total, page.has_next, page.has_prev, note)
+
+    def failed_note(self, q: Query, what: str) -> Window[T]:
+        """With failed-only on, the note counts the failed rows of the level."""
+        if q.filters.failed_only:
+            counted = f"{self.total:,} {what}"
+            self.note = f"{counted} · {self.note}" if self.note else counted
+        return self
 
     @property
     def next_key(self) -> int | None:

@@ -34,8 +34,11 @@ class InstancesView:
     ]  # fmt: skip
 
     async def fetch(self, q: Query, **paging: Any) -> Window[StepInstance]:
-        page = await q.api.instances(q.level.ids["step_id"], text=q.level.search or None, **paging)
-        return _searched(q, page)
+        page = await q.api.instances(
+            q.level.ids["step_id"], text=q.level.search or None, failed=q.filters.failed_only,
+            **paging,
+        )  # fmt: skip
+        return _searched(q, page).failed_note(q, "failed pages")
 
     def cells(self, i: StepInstance, now: float) -> list[Text]:
         headroom = "" if i.headroom is None else f"{i.headroom:.0%}"
@@ -88,9 +91,11 @@ class EntitiesView:
         ext = q.level.search or q.level.external_id
         page = await q.api.entities(
             q.level.ids["step_id"], instance_id=q.level.ids.get("instance_id"),
-            external_id=ext or None, **paging,
+            external_id=ext or None, status="failed" if q.filters.failed_only else None,
+            **paging,
         )  # fmt: skip
-        return Window.of(page, f"{page.total:,} match" if q.level.search else "")
+        window = Window.of(page, f"{page.total:,} match" if q.level.search else "")
+        return window.failed_note(q, "failed")
 
     def cells(self, e: Entity, now: float) -> list[Text]:
         action_style = {"fail": "bold #ff5f5f", "skip": "dim", "create": "#5fd75f"}
@@ -136,9 +141,10 @@ class CallsView:
 
     async def fetch(self, q: Query, **paging: Any) -> Window[ApiCall]:
         page = await q.api.calls(
-            entity_id=q.level.ids["entity_id"], text=q.level.search or None, **paging
-        )
-        return _searched(q, page)
+            entity_id=q.level.ids["entity_id"], text=q.level.search or None,
+            failed=q.filters.failed_only, **paging,
+        )  # fmt: skip
+        return _searched(q, page).failed_note(q, "failed calls")
 
     def cells(self, c: ApiCall, now: float) -> list[Text]:
         params = ", ".join(f"{k}={v}" for k, v in c.params.items())

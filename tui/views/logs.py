@@ -30,7 +30,7 @@ class LogsView:
     def params(self, q: Query) -> dict[str, Any]:
         f = q.filters
         return {
-            "level": f.level,
+            "level": "ERROR" if f.failed_only else f.level,
             "kind": f.kind,
             "connector": q.scope.connector or f.connector,
             "service": q.scope.service,
@@ -41,7 +41,7 @@ class LogsView:
     async def fetch(self, q: Query, **paging: Any) -> Window[LogEvent]:
         page = await q.api.logs(**self.params(q), **paging)
         note = f"{page.total:,} match" if q.level.search else ""
-        return Window.of(page, note)
+        return Window.of(page, note).failed_note(q, "errors")
 
     def cells(self, item: LogEvent, now: float) -> list[Text]:
         summary = Text(no_wrap=True, overflow="ellipsis")

@@ -40,14 +40,15 @@ class RunsView:
     async def fetch(self, q: Query, **paging: Any) -> Window[Run]:
         page = await q.api.runs(
             connector=q.scope.connector or q.filters.connector, service=q.scope.service,
-            since=q.filters.since(q.now), touching=q.level.search or None, **paging,
+            since=q.filters.since(q.now), touching=q.level.search or None,
+            failed=q.filters.failed_only, **paging,
         )  # fmt: skip
         note = f"{page.total:,} runs touched it" if q.level.search else ""
-        return Window.of(page, note)
+        return Window.of(page, note).failed_note(q, "runs with failures")
 
     def cells(self, r: Run, now: float) -> list[Text]:
         return [
-            status_cell(r.status), t(f"#{r.id}"), t(r.service, 80),
+            status_cell("stale" if r.stale else r.status), t(f"#{r.id}"), t(r.service, 80),
             t(f"{r.source} → {r.destination}", 40), t(r.sync_type.value), t(r.trigger.value),
             Text(local_minute(r.started_at)), Text(run_duration(r, now), justify="right"),
             Text(f"{r.pulled:,}/{r.pushed:,}", justify="right"),
@@ -59,7 +60,9 @@ class RunsView:
         return Level("steps", f"#{r.id} {clean(r.service, 30)}", ids={"run_id": r.id})
 
     def detail(self, r: Run, now: float) -> Text:
-        d = Detail().heading(f"Run #{r.id} · {r.status.value}")
+        d = Detail().heading(f"Run #{r.id} · {r.shown_status}")
+        if r.stale:
+            d.line(r.stale_note)
         d.kv("Service", r.service).kv("Source → destination", f"{r.source} → {r.destination}")
         d.kv("Type", f"{r.sync_type.value}, trigger {r.trigger.value}")
         d.kv("Started", local_minute(r.started_at))
@@ -81,7 +84,7 @@ class RunsView:
 
     def export_row(self, r: Run) -> dict[str, object]:
         return {
-            "id": r.id, "status": r.status.value, "service": r.service, "source": r.source,
+            "id": r.id, "status": r.shown_status, "service": r.service, "source": r.source,
             "destination": r.destination, "sync_type": r.sync_type.value,
             "trigger": r.trigger.value, "started": local_minute(r.started_at),
             "duration_ms": r.duration_ms if r.duration_ms is not None else "",
@@ -110,7 +113,8 @@ class StepsView:
             steps = await q.api.search_steps(run_id, q.level.search)
             hits = await q.api.search_id(q.level.search, run_id=run_id, limit=1)
             return Window(steps, len(steps), note=f"{len(steps)} steps · {hits.total} entities")
-        return Window.of(await q.api.steps(run_id, **paging))
+        page = await q.api.steps(run_id, failed=q.filters.failed_only, **paging)
+        return Window.of(page).failed_note(q, "steps with failures")
 
     def cells(self, s: Step, now: float) -> list[Text]:
         return [

@@ -12,6 +12,7 @@ _STATUS = {
     "queued": ("…", ""),
     "cancelled": ("⊘", "dim"),
     "interrupted": ("↯", "#ff5f5f"),
+    "stale": ("⚠", "#d78700"),  # "running" in the store, but its process is gone or silent
     "skipped": ("·", "dim"),
 }
 

@@ -160,8 +160,14 @@ class PagedTable(DataTable):
     def cursor_key(self) -> str | None:
         if not self.row_count:
             return None
-        row = min(self.cursor_row, self.row_count - 1)
+        row = max(0, min(self.cursor_row, self.row_count - 1))
         return str(self.ordered_rows[row].key.value)
+
+    def _highlight_row(self, row_index: int) -> None:
+        """DataTable posts RowHighlighted(row_key=None) for row -1 of an empty table (PageDown on
+        no rows): no row, no message, so no handler ever sees a highlight without a row."""
+        if 0 <= row_index < self.row_count:
+            super()._highlight_row(row_index)
 
     # ---- writing ---------------------------------------------------------------------------
 

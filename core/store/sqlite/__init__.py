@@ -9,6 +9,7 @@ from pathlib import Path
 import aiosqlite
 
 from ...errors import StoreError
+from .bulk import Bulk
 from .db import open_connection
 from .fleet import Fleet
 from .log_reads import LogReads
@@ -23,8 +24,10 @@ from .writes import Writes
 
 __all__ = ["LATEST", "SqliteStore", "open_sqlite_store"]
 
+POLL_SECONDS = 0.1  # wait_for_change: PRAGMA data_version is a few microseconds
 
-class SqliteStore(Reads, LogReads, SearchReads, Writes, Retention, State, Samples, Fleet):
+
+class SqliteStore(Reads, LogReads, SearchReads, Writes, Retention, State, Samples, Bulk, Fleet):
     """One SQLite file: a writer connection and a reader connection (WAL: readers never block
     the writer). Use `await open_store(...)` or `async with await open_store(...) as store`."""
 
@@ -63,6 +66,17 @@ class SqliteStore(Reads, LogReads, SearchReads, Writes, Retention, State, Sample
                 "--db postgresql://user@host/dbname.",
             )
 
+    async def wait_for_change(self, timeout: float) -> bool:
+        """Poll data_version until it moves (True) or `timeout` passes (False)."""
+        before = await self.data_version()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            await asyncio.sleep(min(POLL_SECONDS, max(0.0, deadline - loop.time())))
+            if await self.data_version() != before:
+                return True
+        return False
+
     async def schema_version(self) -> int:
         return int(await self._scalar("PRAGMA user_version"))
 
@@ -84,11 +98,14 @@ class SqliteStore(Reads, LogReads, SearchReads, Writes, Retention, State, Sample
         }
 
 
-async def open_sqlite_store(resolved: Path, *, create: bool = True) -> SqliteStore:
-    """Open (and migrate) the file. `create=False` refuses a missing file with a clear message."""
-    wconn = await open_connection(resolved, create=create)
+async def open_sqlite_store(
+    resolved: Path, *, create: bool = True, read_only: bool = False
+) -> SqliteStore:
+    """Open (and migrate) the file. `create=False` refuses a missing file with a clear message.
+    `read_only`: both connections use SQLite's read-only URI modes (nothing written, ever)."""
+    wconn = await open_connection(resolved, create=create, readonly=read_only)
     try:
-        rconn = await open_connection(resolved, create=False)
+        rconn = await open_connection(resolved, create=False, readonly=read_only)
     except BaseException:
         await wconn.close()
         raise

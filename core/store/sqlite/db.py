@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 import aiosqlite
 import platformdirs
@@ -50,17 +52,36 @@ def translate_error(exc: Exception, path: Path) -> StoreError:
     if "unable to open" in text or "readonly" in text or "permission" in text:
         return StoreError(
             f"Cannot open the store {path}: {exc}.",
-            "Check that the file and its folder exist and that you may read and write them.",
+            "Check that the file and its folder exist and that you may read and write them, "
+            "or add --read-only to only look at it.",
         )
     if "disk" in text and "full" in text:
         return StoreError(f"The disk holding {path} is full.", "Free some space, then retry.")
     return StoreError(f"The store {path} could not be used: {exc}.", "Check the file, then retry.")
 
 
-async def open_connection(
-    path: Path, *, create: bool, readonly: bool = False
-) -> aiosqlite.Connection:
-    """Open, configure and migrate one connection. Raises StoreError in the user's words."""
+async def _thread_stopped(conn: aiosqlite.Connection) -> None:
+    """After a failed connect aiosqlite stops its worker thread, which then answers on this event
+    loop: wait for it, or it finds the loop closed and prints a traceback after our message."""
+    thread = getattr(conn, "_thread", None)
+    if thread is not None:
+        await asyncio.to_thread(thread.join, 5)
+
+
+def readonly_uris(path: Path) -> list[str]:
+    """The URIs a read-only open tries, in order. `mode=ro` reads a live store (it needs the
+    -shm file beside it, created if missing). When the folder may not be written (a closed store
+    shared read-only: no -wal, no -shm) that fails, and `immutable=1` reads the file as it is:
+    only offered when no WAL holds pages, since immutable ignores them."""
+    base = "file:" + quote(str(path.resolve()), safe="/")
+    uris = [f"{base}?mode=ro"]
+    wal = Path(f"{path}-wal")
+    if not (wal.exists() and wal.stat().st_size > 0):
+        uris.append(f"{base}?immutable=1")
+    return uris
+
+
+def _check_file(path: Path, *, create: bool) -> None:
     if not create and not path.exists():
         raise _missing_message(path)
     if not create and path.is_file() and path.stat().st_size == 0:
@@ -81,57 +102,103 @@ async def open_connection(
                 f"Cannot create the folder for the store {path}: {exc.strerror}.",
                 "Choose another path with --db.",
             ) from None
-    try:
-        conn = await aiosqlite.connect(
-            str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+    if path.is_dir():
+        raise StoreError(
+            f"{path} is a folder, not a store file.",
+            f"Point --db at a file, for example --db {path / 'syncdeck.db'}.",
         )
+
+
+async def open_connection(
+    path: Path, *, create: bool, readonly: bool = False
+) -> aiosqlite.Connection:
+    """Open, configure and migrate one connection. Raises StoreError in the user's words.
+    `readonly`: SQLite's read-only URI modes; nothing is written, nothing migrated."""
+    _check_file(path, create=create and not readonly)
+    if not readonly:
+        return await _open(path, str(path), readonly=False)
+    uris = readonly_uris(path)
+    for n, uri in enumerate(uris):
+        try:
+            return await _open(path, uri, readonly=True)
+        except _CannotOpen as exc:
+            if n == len(uris) - 1:
+                raise translate_error(exc.error, path) from None
+    raise AssertionError("unreachable")
+
+
+class _CannotOpen(Exception):
+    def __init__(self, error: sqlite3.Error) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+async def _open(path: Path, target: str, *, readonly: bool) -> aiosqlite.Connection:
+    conn = aiosqlite.connect(
+        target, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, uri=readonly
+    )
+    try:
+        await conn
     except sqlite3.Error as exc:
+        await _thread_stopped(conn)
         raise translate_error(exc, path) from None
     try:
         conn.row_factory = sqlite3.Row
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        version = (await (await conn.execute("PRAGMA user_version")).fetchone())[0]
-        if version == 0 and (
-            await (await conn.execute("SELECT 1 FROM sqlite_master LIMIT 1")).fetchone()
-        ):
-            raise StoreError(
-                f"The file {path} is an SQLite database but not a syncdeck store.",
-                "Point --db at a syncdeck store, or at a new file to start one.",
-            )
-        if version > LATEST:
-            raise StoreError(
-                f"The store {path} was written by a newer syncdeck (schema {version}; "
-                f"this one knows {LATEST}).",
-                "Upgrade syncdeck (pip install -U syncdeck), or use another store with --db.",
-            )
-        if not readonly:
-            mode = (await (await conn.execute("PRAGMA journal_mode = WAL")).fetchone())[0]
-            if mode.lower() != "wal":
-                raise StoreError(
-                    f"The store {path} cannot use WAL mode (got {mode}).",
-                    "Keep the store on a local disk, not a network filesystem.",
-                )
-        await conn.execute("PRAGMA synchronous = NORMAL")
-        await conn.execute("PRAGMA foreign_keys = OFF")
-        await conn.execute("PRAGMA temp_store = MEMORY")
-        await conn.execute("PRAGMA cache_size = -65536")
-        # Checkpoint every ~40 MB of WAL instead of 4 MB: sustained writes went 26k -> 41k rows/s
-        # on a 10M-call store (bench_store), readers are unaffected.
-        await conn.execute("PRAGMA wal_autocheckpoint = 10000")
-        if version < LATEST:
-            if readonly:
-                raise StoreError(
-                    f"The store {path} has an older schema ({version}) and needs an upgrade.",
-                    "Run any syncdeck command without --read-only once to upgrade it in place.",
-                )
-            await migrate(conn, version)
-    except StoreError:
+        try:
+            version = (await (await conn.execute("PRAGMA user_version")).fetchone())[0]
+        except sqlite3.OperationalError as exc:
+            text = str(exc).lower()
+            if readonly and ("unable to open" in text or "readonly" in text):
+                raise _CannotOpen(exc) from None
+            raise
+        await _configure(conn, path, version, readonly=readonly)
+    except (StoreError, _CannotOpen):
         await conn.close()
         raise
     except sqlite3.Error as exc:
         await conn.close()
         raise translate_error(exc, path) from None
     return conn
+
+
+async def _configure(
+    conn: aiosqlite.Connection, path: Path, version: int, *, readonly: bool
+) -> None:
+    if version == 0 and (
+        await (await conn.execute("SELECT 1 FROM sqlite_master LIMIT 1")).fetchone()
+    ):
+        raise StoreError(
+            f"The file {path} is an SQLite database but not a syncdeck store.",
+            "Point --db at a syncdeck store, or at a new file to start one.",
+        )
+    if version > LATEST:
+        raise StoreError(
+            f"The store {path} was written by a newer syncdeck (schema {version}; "
+            f"this one knows {LATEST}).",
+            "Upgrade syncdeck (pip install -U syncdeck), or use another store with --db.",
+        )
+    if not readonly:
+        mode = (await (await conn.execute("PRAGMA journal_mode = WAL")).fetchone())[0]
+        if mode.lower() != "wal":
+            raise StoreError(
+                f"The store {path} cannot use WAL mode (got {mode}).",
+                "Keep the store on a local disk, not a network filesystem.",
+            )
+        await conn.execute("PRAGMA synchronous = NORMAL")
+    await conn.execute("PRAGMA foreign_keys = OFF")
+    await conn.execute("PRAGMA temp_store = MEMORY")
+    await conn.execute("PRAGMA cache_size = -65536")
+    # Checkpoint every ~40 MB of WAL instead of 4 MB: sustained writes went 26k -> 41k rows/s
+    # on a 10M-call store (bench_store), readers are unaffected.
+    await conn.execute("PRAGMA wal_autocheckpoint = 10000")
+    if version < LATEST:
+        if readonly:
+            raise StoreError(
+                f"The store {path} has an older schema ({version}) and needs an upgrade.",
+                "Run any syncdeck command without --read-only once to upgrade it in place.",
+            )
+        await migrate(conn, version)
 
 
 async def migrate(conn: aiosqlite.Connection, current: int, target: int = LATEST) -> None:

@@ -17,8 +17,8 @@ import aiosqlite
 
 from ...errors import RunActive
 from ...models import Worker
+from .. import rows
 from ..records import Claim
-from . import rows
 
 # Unix seconds by SQLite's own clock (unixepoch('subsec') needs 3.42; this works on 3.35+).
 DB_NOW = "((julianday('now') - 2440587.5) * 86400.0)"

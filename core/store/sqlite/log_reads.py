@@ -8,8 +8,8 @@ from typing import Any
 from ...errors import NotFound
 from ...models import ConnectorTiles, LogEvent, Tiles
 from ...timeutil import now, to_dt
+from .. import rows
 from ..page import Page, Where
-from . import rows
 from .reads import DAY, fts_query
 
 

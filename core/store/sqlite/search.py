@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ...models import SearchHit, Step
+from .. import rows
 from ..page import Page, Where
-from . import rows
 
 
 class SearchReads:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from ...models import ValueMapping
 from ...timeutil import now
-from . import rows
+from .. import rows
 
 
 class State:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from ...timeutil import now
+from ..liveness import STALE_AFTER, probably_dead
 from ..records import Batch, CallRow, IdMapRow, LogRow
 from .fleet import DB_NOW, INTERRUPTED, interrupt_runs, refuse_live
 from .hot_path import (
@@ -257,43 +258,27 @@ class Writes:
                 (now(), run_id),
             )
 
-    async def mark_interrupted(self, stale_after: float = 120.0) -> list[int]:
+    async def mark_interrupted(self, stale_after: float = STALE_AFTER) -> list[int]:
         """Runs still 'running' whose process is gone: mark them interrupted. Returns their ids.
 
         A run of a worker whose lease expired (database clock) is interrupted with it. Any
         other run on this host is dead when its pid no longer exists; elsewhere when its
         heartbeat (renewed on a timer while it runs) is older than `stale_after` seconds by the
-        database's clock. Queued runs wait for a worker and are left alone.
+        database's clock (core.store.liveness). Queued runs wait for a worker: left alone.
         """
-        dead = await self.expire_workers()
+        lost = await self.expire_workers()
         host = socket.gethostname()
         async with self._wlock:
             async with self.wconn.execute(
-                f"SELECT id, pid, host, heartbeat_at < {DB_NOW} - ? FROM runs "
-                "WHERE status = 'running'",
-                (stale_after,),
+                f"SELECT id, pid, host, heartbeat_at, {DB_NOW} FROM runs WHERE status = 'running'"
             ) as cur:
                 candidates = list(await cur.fetchall())
-        mine = [
+        dead = [
             r[0]
             for r in candidates
-            if (r[2] == host and not _pid_alive(r[1])) or (r[2] != host and (r[3] or r[3] is None))
+            if probably_dead(r[1], r[2], r[3], now=r[4], this_host=host, stale_after=stale_after)
         ]
-        if mine:
+        if dead:
             async with self.transaction() as conn:
-                await interrupt_runs(conn, mine, INTERRUPTED)
-        return sorted(set(dead + mine))
-
-
-def _pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+                await interrupt_runs(conn, dead, INTERRUPTED)
+        return sorted(set(lost + dead))

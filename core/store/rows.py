@@ -1,12 +1,14 @@
-"""sqlite3.Row -> models. The only place that knows column names and model fields both."""
+"""Database rows (sqlite3.Row or asyncpg.Record: both index by column name) -> models. The only
+place that knows column names and model fields both; the SELECTs here run on both backends.
+"""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import zlib
+from typing import Any
 
-from ...models import (
+from ..models import (
     ApiCall,
     Connector,
     Entity,
@@ -19,7 +21,9 @@ from ...models import (
     ValueMapping,
     Worker,
 )
-from ...timeutil import to_dt
+from ..timeutil import to_dt
+
+Row = Any  # sqlite3.Row or asyncpg.Record: both give r["column"]
 
 RUN_SELECT = """
 SELECT r.*, s.name AS service, src.name AS source, dst.name AS destination
@@ -44,7 +48,7 @@ LEFT JOIN payloads p ON p.call_id = a.id
 """
 
 
-def connector(r: sqlite3.Row, last_synced: float | None = None) -> Connector:
+def connector(r: Row, last_synced: float | None = None) -> Connector:
     return Connector(
         id=r["id"],
         name=r["name"],
@@ -58,7 +62,7 @@ def connector(r: sqlite3.Row, last_synced: float | None = None) -> Connector:
     )
 
 
-def service(r: sqlite3.Row) -> Service:
+def service(r: Row) -> Service:
     cfg = json.loads(r["config_json"] or "{}")
     return Service(
         id=r["id"],
@@ -73,7 +77,7 @@ def service(r: sqlite3.Row) -> Service:
     )
 
 
-def run(r: sqlite3.Row) -> Run:
+def run(r: Row) -> Run:
     return Run(
         id=r["id"],
         service_id=r["service_id"],
@@ -95,11 +99,13 @@ def run(r: sqlite3.Row) -> Run:
         message=r["message"],
         retry_of=r["retry_of"],
         host=r["host"],
+        pid=r["pid"],
+        heartbeat_at=to_dt(r["heartbeat_at"]),
         worker_id=r["worker_id"],
     )
 
 
-def worker(r: sqlite3.Row) -> Worker:
+def worker(r: Any) -> Worker:
     """A workers row joined with its runs in hand and its heartbeat age (database clock)."""
     age = max(0.0, float(r["db_now"]) - float(r["heartbeat_at"]))
     return Worker(
@@ -117,7 +123,7 @@ def worker(r: sqlite3.Row) -> Worker:
     )
 
 
-def step(r: sqlite3.Row) -> Step:
+def step(r: Row) -> Step:
     return Step(
         id=r["id"],
         run_id=r["run_id"],
@@ -135,7 +141,7 @@ def step(r: sqlite3.Row) -> Step:
     )
 
 
-def instance(r: sqlite3.Row) -> StepInstance:
+def instance(r: Row) -> StepInstance:
     return StepInstance(
         id=r["id"],
         step_id=r["step_id"],
@@ -153,7 +159,7 @@ def instance(r: sqlite3.Row) -> StepInstance:
     )
 
 
-def entity(r: sqlite3.Row) -> Entity:
+def entity(r: Row) -> Entity:
     return Entity(
         id=r["id"],
         step_id=r["step_id"],
@@ -179,7 +185,7 @@ def unpack_body(body: bytes | str | None, compressed: int | None) -> str | None:
     return body
 
 
-def api_call(r: sqlite3.Row) -> ApiCall:
+def api_call(r: Row) -> ApiCall:
     return ApiCall(
         id=r["id"],
         run_id=r["run_id"],
@@ -202,7 +208,7 @@ def api_call(r: sqlite3.Row) -> ApiCall:
     )
 
 
-def log_event(r: sqlite3.Row) -> LogEvent:
+def log_event(r: Row) -> LogEvent:
     return LogEvent(
         id=r["id"],
         ts=to_dt(r["ts"]),
@@ -219,7 +225,7 @@ def log_event(r: sqlite3.Row) -> LogEvent:
     )
 
 
-def value_mapping(r: sqlite3.Row) -> ValueMapping:
+def value_mapping(r: Row) -> ValueMapping:
     return ValueMapping(
         lookup=r["lookup"],
         source_value=r["source_value"],
@@ -228,7 +234,7 @@ def value_mapping(r: sqlite3.Row) -> ValueMapping:
     )
 
 
-def search_hit(r: sqlite3.Row) -> SearchHit:
+def search_hit(r: Row) -> SearchHit:
     return SearchHit(
         run_id=r["run_id"],
         step_id=r["step_id"],

@@ -1,0 +1,268 @@
+"""Reads: every list keyset-paged on id with a total count (PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ...errors import NotFound
+from ...models import (
+    ApiCall,
+    Connector,
+    Entity,
+    Run,
+    Service,
+    Step,
+    StepInstance,
+)
+from .. import rows
+from ..page import Page, Where
+from .base import text_filter
+
+DAY = 86400
+# Names sort by code point on both backends (SQLite's BINARY), whatever the database's locale.
+BY_NAME = ' ORDER BY name COLLATE "C"'
+
+SERVICE_SELECT = """
+SELECT s.*, src.name AS source, dst.name AS destination
+FROM services s
+JOIN connectors src ON src.id = s.source_id
+JOIN connectors dst ON dst.id = s.destination_id
+"""
+
+
+class Reads:
+    """Mixed into PostgresStore after PgBase (uses its query helpers)."""
+
+    # ---- names ---------------------------------------------------------------------------
+
+    async def connector_id(self, name: str) -> int:
+        cid = await self._scalar("SELECT id FROM connectors WHERE name = ?", (name,))
+        if cid is None:
+            names = [r[0] for r in await self._all(f"SELECT name FROM connectors{BY_NAME}")]
+            raise NotFound(
+                f"No connector named '{name}'.",
+                f"Known connectors: {', '.join(names) or 'none yet'}.",
+            )
+        return int(cid)
+
+    async def service_id(self, name: str) -> int:
+        sid = await self._scalar("SELECT id FROM services WHERE name = ?", (name,))
+        if sid is None:
+            names = [r[0] for r in await self._all(f"SELECT name FROM services{BY_NAME}")]
+            raise NotFound(
+                f"No service named '{name}'.",
+                f"Known services: {', '.join(names) or 'none yet'}.",
+            )
+        return int(sid)
+
+    # ---- connectors and services -----------------------------------------------------------
+
+    async def list_connectors(self) -> list[Connector]:
+        synced = await self.last_synced_by_connector()
+        found = await self._all(f"SELECT * FROM connectors{BY_NAME}")
+        return [rows.connector(r, synced.get(r["id"])) for r in found]
+
+    async def get_connector(self, name: str) -> Connector:
+        cid = await self.connector_id(name)
+        r = await self._one("SELECT * FROM connectors WHERE id = ?", (cid,))
+        synced = await self.last_synced_by_connector()
+        return rows.connector(r, synced.get(cid))
+
+    async def list_services(self) -> list[Service]:
+        found = await self._all(f'{SERVICE_SELECT} ORDER BY s.name COLLATE "C"')
+        return [rows.service(r) for r in found]
+
+    async def get_service(self, name: str) -> Service:
+        r = await self._one(f"{SERVICE_SELECT} WHERE s.name = ?", (name,))
+        if r is None:
+            await self.service_id(name)  # raises NotFound with the known names
+        return rows.service(r)
+
+    async def last_synced_by_connector(self) -> dict[int, float]:
+        """Newest finished success/partial run per connector (source or destination side).
+
+        One indexed MAX per service (partial index runs_synced), not a join over every run.
+        """
+        found = await self._all(
+            "SELECT s.source_id, s.destination_id, (SELECT MAX(r.finished_at) FROM runs r "
+            "WHERE r.service_id = s.id AND r.status IN ('success', 'partial')) FROM services s"
+        )
+        out: dict[int, float] = {}
+        for source_id, destination_id, last in found:
+            if last is None:
+                continue
+            for cid in (source_id, destination_id):
+                out[cid] = max(out.get(cid, last), last)
+        return out
+
+    # ---- runs > steps > instances > entities > calls -------------------------------------
+
+    async def _scope_where(
+        self, where: Where, connector: str | None, service: str | None, col: str
+    ) -> None:
+        if service:
+            where.add(f"{col} = ?", await self.service_id(service))
+        if connector:
+            cid = await self.connector_id(connector)
+            # The service ids as literals: with none (a connector no service uses), the page
+            # walked every run to find nothing (1.4 ms on 19k runs); `0` answers at once.
+            sids = [
+                r[0]
+                for r in await self._all(
+                    "SELECT id FROM services WHERE source_id = ? OR destination_id = ?", (cid, cid)
+                )
+            ]
+            if sids:
+                where.add(f"{col} IN ({','.join('?' * len(sids))})", *sids)
+            else:
+                where.add("FALSE")
+
+    async def list_runs(
+        self,
+        *,
+        connector: str | None = None,
+        service: str | None = None,
+        status: str | Sequence[str] | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        touching: str | None = None,
+        limit: int = 20,
+        after: int | None = None,
+        before: int | None = None,
+    ) -> Page[Run]:
+        where = Where()
+        await self._scope_where(where, connector, service, "r.service_id")
+        if status:
+            statuses = [status] if isinstance(status, str) else list(status)
+            where.add(f"r.status IN ({','.join('?' * len(statuses))})", *statuses)
+        if since is not None and until is not None and since >= until:
+            where.add("FALSE")  # an empty range
+        if since is not None:
+            where.add("r.started_at >= ?", float(since))
+        if until is not None:
+            where.add("r.started_at < ?", float(until))
+        if touching:
+            where.add(
+                "r.id IN (SELECT run_id FROM entities WHERE external_id = ? "
+                "UNION SELECT run_id FROM entities WHERE internal_id = ?)",
+                touching,
+                touching,
+            )
+        return await self._keyset(
+            rows.RUN_SELECT, "r", where, rows.run, newest_first=True, limit=limit,
+            after=after, before=before, count_from="runs r",
+        )  # fmt: skip
+
+    async def get_run(self, run_id: int) -> Run:
+        r = await self._one(f"{rows.RUN_SELECT} WHERE r.id = ?", (run_id,))
+        if r is None:
+            raise NotFound(f"No run #{run_id}.", "List runs with `syncdeck runs`.")
+        return rows.run(r)
+
+    async def list_steps(
+        self, run_id: int, *, limit: int = 50, after: int | None = None, before: int | None = None
+    ) -> Page[Step]:
+        where = Where().add("st.run_id = ?", run_id)
+        return await self._keyset(
+            "SELECT st.* FROM steps st", "st", where, rows.step, newest_first=False, limit=limit,
+            after=after, before=before, count_from="steps st",
+        )  # fmt: skip
+
+    async def get_step(self, step_id: int) -> Step:
+        r = await self._one("SELECT * FROM steps WHERE id = ?", (step_id,))
+        if r is None:
+            raise NotFound(f"No step {step_id}.", "List a run's steps with `syncdeck steps RUN`.")
+        return rows.step(r)
+
+    async def list_instances(
+        self,
+        step_id: int,
+        *,
+        limit: int = 50,
+        after: int | None = None,
+        before: int | None = None,
+        text: str | None = None,
+    ) -> Page[StepInstance]:
+        """`text`: a substring of the URL, cursor or status code (every page of the step)."""
+        where = Where().add("i.step_id = ?", step_id)
+        if text:
+            text_filter(where, text, "i.url", "i.cursor", "CAST(i.status_code AS TEXT)")
+        return await self._keyset(
+            "SELECT i.* FROM instances i", "i", where, rows.instance, newest_first=False,
+            limit=limit, after=after, before=before, count_from="instances i",
+        )  # fmt: skip
+
+    async def get_instance(self, instance_id: int) -> StepInstance:
+        r = await self._one("SELECT * FROM instances WHERE id = ?", (instance_id,))
+        if r is None:
+            raise NotFound(
+                f"No step instance {instance_id}.",
+                "List a step's pages with `syncdeck instances STEP`.",
+            )
+        return rows.instance(r)
+
+    async def list_entities(
+        self,
+        step_id: int,
+        *,
+        action: str | None = None,
+        status: str | None = None,
+        external_id: str | None = None,
+        instance_id: int | None = None,
+        limit: int = 50,
+        after: int | None = None,
+        before: int | None = None,
+    ) -> Page[Entity]:
+        where = Where().add("e.step_id = ?", step_id)
+        if instance_id is not None:
+            where.add("e.instance_id = ?", instance_id)
+        if action:
+            where.add("e.action = ?", action)
+        if status:
+            where.add("e.status = ?", status)
+        if external_id:
+            where.add("(e.external_id = ? OR e.internal_id = ?)", external_id, external_id)
+        return await self._keyset(
+            "SELECT e.* FROM entities e", "e", where, rows.entity, newest_first=False,
+            limit=limit, after=after, before=before, count_from="entities e",
+        )  # fmt: skip
+
+    async def get_entity(self, entity_id: int) -> Entity:
+        r = await self._one("SELECT * FROM entities WHERE id = ?", (entity_id,))
+        if r is None:
+            raise NotFound(
+                f"No entity {entity_id}.", "List a step's entities with `syncdeck entities STEP`."
+            )
+        return rows.entity(r)
+
+    async def list_calls(
+        self,
+        *,
+        instance_id: int | None = None,
+        entity_id: int | None = None,
+        limit: int = 50,
+        after: int | None = None,
+        before: int | None = None,
+        text: str | None = None,
+    ) -> Page[ApiCall]:
+        """`text`: a substring of the method, URL, params, error or status code."""
+        where = Where()
+        if instance_id is not None:
+            where.add("a.instance_id = ?", instance_id)
+        if entity_id is not None:
+            where.add("a.entity_id = ?", entity_id)
+        if not where.parts:
+            raise ValueError("list_calls needs instance_id or entity_id")
+        if text:
+            text_filter(where, text, "a.method", "a.url", "a.params_json", "a.error",
+                         "CAST(a.status_code AS TEXT)")  # fmt: skip
+        return await self._keyset(
+            rows.CALL_SELECT, "a", where, rows.api_call, newest_first=False, limit=limit,
+            after=after, before=before, count_from="api_calls a",
+        )  # fmt: skip
+
+    async def get_call(self, call_id: int) -> ApiCall:
+        r = await self._one(f"{rows.CALL_SELECT} WHERE a.id = ?", (call_id,))
+        if r is None:
+            raise NotFound(f"No API call {call_id}.", "List calls with `syncdeck calls`.")
+        return rows.api_call(r)
