@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 from .admin_api import AdminAPI
-from .errors import UserError
+from .errors import StoreFull, UserError
 from .models import (
     ApiCall,
     Connector,
@@ -49,6 +49,8 @@ class ConsoleAPI(AdminAPI):
         if not read_only:  # a run whose process died (kill -9) shows as interrupted, not running
             try:
                 await api.store.mark_interrupted()
+            except StoreFull:  # reads work on a full disk: such runs show as stale meanwhile
+                pass
             except BaseException:
                 await api.close()
                 raise

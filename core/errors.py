@@ -21,6 +21,11 @@ class StoreError(UserError):
     """The store file is missing, unreadable, locked, corrupt or from a newer syncdeck."""
 
 
+class StoreFull(StoreError):
+    """The disk holding the store is full: nothing can be written until space is freed.
+    Reads still work. Every backend raises this for its own "disk full" error."""
+
+
 class NotFound(UserError):
     """An id or a name that is not in the store."""
 

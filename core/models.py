@@ -117,6 +117,7 @@ class Service(_Row):
     cooldown_minutes: int = 60
     capture_payloads: bool = False
     streams: list[str] = Field(default_factory=list)
+    filters: list[str] = Field(default_factory=list)  # which source records it takes
 
 
 class Run(_Row):
@@ -287,6 +288,7 @@ class Tiles(_Row):
     warnings: int
     last_update: datetime | None
     scope: str = "all"
+    milestones: int = 0  # log events of kind milestone (Levelup's cards), within `total`
 
 
 class ConnectorTiles(_Row):
@@ -296,6 +298,7 @@ class ConnectorTiles(_Row):
     warnings: int
     last_update: datetime | None
     last_synced_at: datetime | None
+    milestones: int = 0  # log events of kind milestone, within `total`
 
 
 class SearchHit(_Row):

@@ -14,7 +14,7 @@ from typing import Any
 from ..console_api import ConsoleAPI
 from ..errors import UserError
 from ..text import clean
-from .base import add_global_flags, command, positive_int
+from .base import add_global_flags, command, positive_int, seconds_type
 from .output import output_format, render_json
 
 
@@ -103,6 +103,27 @@ async def service_disable(args: argparse.Namespace, api: ConsoleAPI) -> int:
     return 0
 
 
+async def service_filters(args: argparse.Namespace, api: ConsoleAPI) -> int:
+    """Show a service's filters, or replace them (--set "a; b") or remove them (--clear)."""
+    values = await api.service_form_values(args.name)
+    if args.set is not None or args.clear:
+        values["filters"] = "" if args.clear else args.set
+        errors = await api.check_service_form(args.name, values)
+        if errors:
+            key, msg = next(iter(errors.items()))
+            raise UserError(f"{key}: {msg}.", "Nothing was changed.")
+        await api.edit_service(args.name, values)
+        values = await api.service_form_values(args.name)
+    filters = [f for f in values["filters"].split("; ") if f]
+    if output_format(args) == "json":
+        render_json({"service": args.name, "filters": filters}, out=sys.stdout)
+    elif filters:
+        _say(f"{args.name} takes the source records where: " + "; ".join(filters) + ".")
+    else:
+        _say(f"{args.name} takes every source record (no filters).")
+    return 0
+
+
 async def worker(args: argparse.Namespace, api: ConsoleAPI) -> int:
     from ..engine.scheduler import Scheduler
 
@@ -173,7 +194,7 @@ def register(subparsers: Any) -> None:
     p = command(subparsers, "cancel", cancel, help="ask a running run to stop after its page in "
                 "flight (from any process)", formats=False)  # fmt: skip
     p.add_argument("run", type=positive_int, metavar="RUN")
-    p.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+    p.add_argument("--wait", type=seconds_type, default=0, metavar="SECONDS",
                    help="wait up to SECONDS for the run to stop")  # fmt: skip
     p = command(subparsers, "retry", retry, help="a new run that pushes only the failed "
                 "entities of RUN", store="read")  # fmt: skip
@@ -202,6 +223,14 @@ def register(subparsers: Any) -> None:
     p.add_argument("name", metavar="NAME")
     p = command(inner, "disable", service_disable, help="disable a service", formats=False)
     p.add_argument("name", metavar="NAME")
+    p = command(inner, "filters", service_filters,
+                help="show a service's filters (which source records it takes), --set or --clear "
+                "them")  # fmt: skip
+    p.add_argument("name", metavar="NAME")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--set", metavar="FILTERS",
+                     help="'status = active; updated_at within 24h' (; between)")  # fmt: skip
+    how.add_argument("--clear", action="store_true", help="take every record again")
 
     p = command(subparsers, "worker", worker, formats=False,
                 help="run enabled services on their schedules until stopped (SIGTERM/SIGINT "

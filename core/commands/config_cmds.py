@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from ..config_io import validate_file
@@ -25,16 +27,40 @@ async def do_import(args: argparse.Namespace, api: ConsoleAPI) -> int:
     if args.read_only:
         raise UserError("config import writes to the store, and --read-only forbids writing.",
                         "Run it without --read-only.")  # fmt: skip
+    if args.test:
+        from ..connector_check import NOT_ESTABLISHED, check_file_connectors
+
+        failed = [c for c in await check_file_connectors(args.file) if not c.ok]
+        for c in failed:
+            print(f"syncdeck: {c.connector}: {NOT_ESTABLISHED} GET {c.url}: "
+                  f"{c.reason or 'no answer'}.", file=sys.stderr)  # fmt: skip
+        if failed and not args.force:
+            print("Nothing was imported. Correct the settings, or add --force to import anyway.",
+                  file=sys.stderr)  # fmt: skip
+            return 1
     cfg = await api.import_config(args.file)
     print(f"Imported {args.file}: {_describe(cfg)}.")
     return 0
 
 
+def _write(path: str, text: str) -> None:
+    """Write through a temporary file next to `path`: an error leaves nothing half-written."""
+    target = Path(path).expanduser()
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(
+            f"Cannot write {path}: {exc.strerror or exc}.", "Pick a file in an existing folder."
+        ) from None
+
+
 async def do_export(args: argparse.Namespace, api: ConsoleAPI) -> int:
     text = await api.export_config()
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        _write(args.output, text)
         print(f"Wrote {args.output}.", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -58,6 +84,9 @@ def register(subparsers: Any) -> None:
     p = command(sub, "import", do_import, help="validate a TOML file, then store it",
                 store="create", formats=False)  # fmt: skip
     p.add_argument("file", metavar="FILE")
+    p.add_argument("--test", action="store_true", help="test each connector first; a failing "
+                   "test refuses the import (exit 1)")  # fmt: skip
+    p.add_argument("--force", action="store_true", help="with --test: import even if a test fails")
     p = command(sub, "export", do_export, help="print the stored configuration as TOML",
                 formats=False)  # fmt: skip
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")

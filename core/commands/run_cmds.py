@@ -1,7 +1,7 @@
 """`syncdeck run SERVICE [--full] [--stream NAME] [--dry-run] [--config FILE]`.
 
 A live progress line on stderr, a summary at the end. Exit 0 success, 3 partial, 1 failed,
-2 bad input.
+2 bad input; 143 / 130 when stopped by SIGTERM / SIGINT (the run is marked cancelled).
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ async def do_run(args: argparse.Namespace, api: ConsoleAPI) -> int:
         try:
             result = await api.run_now(
                 args.service, force=args.force, full=args.full, stream=args.stream,
-                dry_run=args.dry_run, progress=ProgressLine(), interrupt=interrupt,
+                dry_run=args.dry_run, progress=ProgressLine(), interrupt=interrupt, warn=_warn,
             )  # fmt: skip
         except asyncio.CancelledError:  # a second signal: stopped at once, run marked cancelled
             if stop.signum is None:
@@ -82,6 +82,11 @@ async def do_run(args: argparse.Namespace, api: ConsoleAPI) -> int:
             return 128 + stop.signum
     print(clean(result.summary()))
     return result.exit_code if stop.signum is None else 128 + stop.signum
+
+
+def _warn(text: str) -> None:
+    sys.stderr.write(f"\nsyncdeck: {text}\n")
+    sys.stderr.flush()
 
 
 class StopOnSignal:
@@ -124,7 +129,8 @@ class StopOnSignal:
 def register(subparsers: Any) -> None:
     p = command(
         subparsers, "run", do_run, store="create", formats=False,
-        help="run one service now, headless (exit 0 success, 3 partial, 1 failed, 2 bad input)",
+        help="run one service now, headless (exit 0 success, 3 partial, 1 failed, 2 bad input, "
+        "143 / 130 stopped by SIGTERM / SIGINT: the page in flight finishes, marked cancelled)",
     )  # fmt: skip
     p.add_argument("service", metavar="SERVICE")
     p.add_argument("--full", action="store_true", help="ignore saved incremental cursors")

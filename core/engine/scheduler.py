@@ -154,7 +154,7 @@ class Scheduler:
                 claimed=claim.run_id, retry_of=claim.retry_of, full=bool(opts.get("full")),
                 stream=opts.get("stream"),
                 only_ids={k: set(v) for k, v in only.items()} if only else None,
-                **self.options,
+                warn=lambda text: self.say(f"{claim.service}: {text}"), **self.options,
             )  # fmt: skip
             result = await sr.run()
             self.results.append(result)

@@ -74,6 +74,7 @@ def service(r: Row) -> Service:
         cooldown_minutes=r["cooldown_minutes"],
         capture_payloads=bool(r["capture_payloads"]),
         streams=[s.get("name", "") for s in cfg.get("streams", [])],
+        filters=[str(f) for f in cfg.get("filters", [])],
     )
 
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.binding import Binding
+
+from core.connector_check import ConnectionNotEstablished
 from core.console_api import ConsoleAPI
 
 from .form_base import FormModal, Spec
@@ -22,6 +25,13 @@ def secret_placeholder(shown: str) -> str:
 
 
 class ConnectorForm(FormModal):
+    """Saving tests the connection first; a failed test refuses the save with ConnectWise's
+    words, and ctrl+f saves anyway (forced)."""
+
+    BINDINGS = [Binding("ctrl+f", "force_save", "Save anyway", id="form.force_save")]
+    footer_text = ("enter or ctrl+s: test and save · ctrl+f: save without a passing test · "
+                   "escape: cancel · tab: next field")  # fmt: skip
+
     def __init__(
         self,
         api: ConsoleAPI,
@@ -36,6 +46,7 @@ class ConnectorForm(FormModal):
         self.editing = editing
         self.existing = existing
         self.title_text = f"Edit connector {editing}" if editing else "Add a connector"
+        self.force = False
         if editing and existing is not None:
             self.values.update(api.connector_form_values(editing, existing))
         else:
@@ -67,10 +78,17 @@ class ConnectorForm(FormModal):
             values, self.names, editing=self.editing, existing=self.existing
         )
 
+    def action_force_save(self) -> None:
+        self.force = True
+        self.action_save()
+
     async def save(self, values: dict[str, str]) -> str:
-        if self.editing:
-            return await self.api.edit_connector(self.editing, values)
-        return await self.api.add_connector(values)
+        force, self.force = self.force, False
+        try:
+            return await self.api.save_connector(values, editing=self.editing, force=force)
+        except ConnectionNotEstablished as exc:
+            exc.hint = f"ctrl+f saves it anyway. {exc.hint}".strip()
+            raise
 
 
 class ReconnectForm(FormModal):

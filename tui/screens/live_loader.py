@@ -36,6 +36,7 @@ class LiveLoader:
         self.paused = False
         self.window: Window[Any] | None = None
         self._items: dict[str, Any] = {}
+        self._items_view: Any = None  # the view that fetched _items (the level may move on)
         self._gen = 0
         self._token: int | None = None
         self._timer: Timer | None = None
@@ -75,7 +76,7 @@ class LiveLoader:
         self.show_indicator()
 
     def on_screen_resume(self) -> None:
-        if self.loads:  # back from a modal (help, export): catch up at once
+        if self.loads and not self.paused:  # back from a modal (help, export): catch up
             self.action_refresh_now()
 
     async def _refresh(self, force: bool) -> None:
@@ -88,11 +89,15 @@ class LiveLoader:
                 self.idle_ticks += 1
                 self.show_last_update()
                 return
-            if self.paused or self.app.screen is not self:
+            if (self.paused and not force) or self.app.screen is not self:
                 self._token = token
                 await self._count_new()
                 return
             await self._load(reset=False, gen=self._gen, force=force)
+            if self.paused:  # `r` while paused: shown now, counting starts again from here
+                await self._remember_newest()
+                self.new_count = 0
+                self.show_indicator()
         except UserError as exc:
             self.notify(str(exc), severity="error", markup=False)
         finally:
@@ -204,6 +209,7 @@ class LiveLoader:
         level = self.level
         self.window = window
         self._items = {str(i.id): i for i in window.items}
+        self._items_view = view
         rows = [(key, view.cells(item, now)) for key, item in self._items.items()]
         with self.app.batch_update():
             self.table.apply(
@@ -269,7 +275,10 @@ class LiveLoader:
 
             pane.show(Text("Nothing selected.", style="dim"))
             return
-        pane.show(VIEWS[self.level.kind].detail(item, self.now()))
+        # A highlight queued before the level changed still names a row of the shown window:
+        # describe it with the view that fetched it, never the new level's.
+        view = self._items_view or VIEWS[self.level.kind]
+        pane.show(view.detail(item, self.now()))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         # A named handler, not @on: decorated handlers of a mixin are not registered.

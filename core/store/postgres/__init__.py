@@ -78,7 +78,8 @@ class PostgresStore(
     # ---- change detection ------------------------------------------------------------------
 
     async def data_version(self) -> int:
-        """Changes whenever a write commits (a NOTIFY counter; a snapshot poll as fallback)."""
+        """Changes whenever a write commits: a counter of NOTIFYs (they arrive a few ms after
+        the commit, on a connection of their own), or the snapshot poll as the fallback."""
         return await self.changes.version(self.pool)
 
     async def wait_for_change(self, timeout: float) -> bool:
@@ -94,8 +95,12 @@ class PostgresStore(
         }
 
 
-async def open_postgres_store(url: str, *, create: bool = True) -> PostgresStore:
-    """Connect, check and migrate. Every failure is a StoreError in the user's words."""
+async def open_postgres_store(
+    url: str, *, create: bool = True, read_only: bool = False
+) -> PostgresStore:
+    """Connect, check and migrate. Every failure is a StoreError in the user's words.
+    `read_only`: every transaction is READ ONLY on the server (nothing written, created or
+    migrated, whatever the role may do); the console still LISTENs."""
     try:
         import asyncpg  # noqa: F401
     except ModuleNotFoundError:
@@ -103,10 +108,10 @@ async def open_postgres_store(url: str, *, create: bool = True) -> PostgresStore
             "This syncdeck was installed without the PostgreSQL driver (asyncpg).",
             "Install it with `pip install asyncpg`, then retry.",
         ) from None
-    pool = await create_pool(url)
+    pool = await create_pool(url, read_only=read_only)
     try:
         async with pool.acquire() as conn:
-            await prepare(conn, url, create=create)
+            await prepare(conn, url, create=create, read_only=read_only)
     except BaseException as exc:
         pool.terminate()
         if isinstance(exc, StoreError) or not isinstance(exc, Exception):

@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from ...timeutil import now
-from ..records import Batch, CallRow, IdMapRow, LogRow
-from ..sqlite.hot_path import _dumps
+from ..jsonenc import _dumps
+from ..liveness import STALE_AFTER, pid_alive
+from ..records import Batch, CallRow, IdMapRow, LogRow, forget_ids
 from . import hot_path
 from .fleet import INTERRUPTED, LIVE, interrupt_runs, refuse_live
 from .hot_path import DB_NOW
@@ -223,8 +224,12 @@ class Writes:
     async def write_batch(self, batch: Batch) -> list[int]:
         """Commit one page's entities, their calls, logs, id map and counters together (one
         transaction, one NOTIFY). Returns the new entity ids in order."""
-        async with self.transaction("batch") as conn:
-            return await hot_path.write_batch(conn, batch)
+        try:
+            async with self.transaction("batch") as conn:
+                return await hot_path.write_batch(conn, batch)
+        except BaseException:
+            forget_ids(batch)  # rolled back: a retry (disk full, then space) starts clean
+            raise
 
     async def insert_calls(self, calls: Iterable[CallRow]) -> None:
         """Bulk insert in one transaction (benchmarks)."""
@@ -255,7 +260,7 @@ class Writes:
                 (run_id,),
             )
 
-    async def mark_interrupted(self, stale_after: float = 120.0) -> list[int]:
+    async def mark_interrupted(self, stale_after: float = STALE_AFTER) -> list[int]:
         """Runs still 'running' whose process is gone: mark them interrupted. Returns their ids.
 
         A run of a worker whose lease expired is interrupted with it. Any other run on this
@@ -273,23 +278,9 @@ class Writes:
         dead = [
             int(r[0])
             for r in candidates
-            if (r[2] == host and not _pid_alive(r[1])) or (r[2] != host and r[3] is not False)
+            if (r[2] == host and not pid_alive(r[1])) or (r[2] != host and r[3] is not False)
         ]
         if dead:
             async with self.transaction("runs interrupted") as conn:
                 await interrupt_runs(conn, dead, INTERRUPTED)
         return sorted(set(lost + dead))
-
-
-def _pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

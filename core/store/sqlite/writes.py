@@ -12,9 +12,10 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from ...errors import StoreFull
 from ...timeutil import now
 from ..liveness import STALE_AFTER, probably_dead
-from ..records import Batch, CallRow, IdMapRow, LogRow
+from ..records import Batch, CallRow, IdMapRow, LogRow, forget_ids
 from .fleet import DB_NOW, INTERRUPTED, interrupt_runs, refuse_live
 from .hot_path import (
     _LOG_SQL,
@@ -58,10 +59,14 @@ class Writes:
             await self.wconn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.wconn
-            except BaseException:
-                await self.wconn.execute("ROLLBACK")
+                await self.wconn.execute("COMMIT")  # a failed COMMIT is rolled back too
+            except BaseException as exc:
+                if self.wconn.in_transaction:  # SQLite may have rolled back (SQLITE_FULL)
+                    await self.wconn.execute("ROLLBACK")
+                full = self._full(exc)
+                if full is not None:
+                    raise full from exc
                 raise
-            await self.wconn.execute("COMMIT")
 
     # ---- configuration -----------------------------------------------------------------------
 
@@ -222,12 +227,30 @@ class Writes:
         fetches were as many thread hand-offs, each costing the event loop the GIL).
         """
         async with self._wlock:
-            return await self._in_writer(_write_batch, batch)
+            try:
+                return await self._in_writer(_write_batch, batch)
+            except BaseException:
+                forget_ids(batch)  # rolled back: a retry (disk full, then space) starts clean
+                raise
+
+    def _full(self, exc: BaseException) -> StoreFull | None:
+        if not is_full(exc):
+            return None
+        return StoreFull(
+            f"The disk holding the store {self.path} is full.",
+            "Free some space there; reads still work meanwhile.",
+        )
 
     async def _in_writer(self, fn: Callable[..., T], *args: Any) -> T:
         """Run fn(sqlite3 connection, *args) inside BEGIN IMMEDIATE ... COMMIT on the writer
         thread (rolled back on any error). The caller holds the write lock."""
-        return await self.wconn._execute(_in_transaction, self.wconn._conn, fn, *args)
+        try:
+            return await self.wconn._execute(_in_transaction, self.wconn._conn, fn, *args)
+        except sqlite3.Error as exc:
+            full = self._full(exc)
+            if full is None:
+                raise
+            raise full from exc
 
     async def insert_calls(self, calls: Iterable[CallRow]) -> None:
         """Bulk insert in one transaction (demo history, benchmarks)."""
@@ -282,3 +305,10 @@ class Writes:
             async with self.transaction() as conn:
                 await interrupt_runs(conn, dead, INTERRUPTED)
         return sorted(set(lost + dead))
+
+
+def is_full(exc: BaseException) -> bool:
+    """SQLite's "database or disk is full" (SQLITE_FULL)."""
+    return isinstance(exc, sqlite3.Error) and (
+        getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "is full" in str(exc)
+    )
