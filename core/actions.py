@@ -89,6 +89,30 @@ async def run_now(store: Store, name: str, *, force: bool = False, **options: An
     return await run_service(store, name, **options)
 
 
+async def queue_run(
+    store: Store,
+    name: str,
+    *,
+    force: bool = False,
+    full: bool = False,
+    stream: str | None = None,
+) -> int:
+    """A queued manual run for a worker (any host) to claim; the cooldown as for run_now."""
+    svc = await store.get_service(name)
+    if stream is not None:
+        streams = (await store.service_config(name)).get("streams", [])
+        known = [s.get("name", "") for s in streams]
+        if stream not in known:
+            raise UserError(f"Service {name} has no stream named '{stream}'.",
+                            f"Its streams: {', '.join(known)}.")  # fmt: skip
+    if not force:
+        await check_cooldown(store, name)
+    await store.mark_interrupted()
+    return await store.enqueue_run(
+        svc.id, trigger=Trigger.MANUAL.value, options={"full": full, "stream": stream}
+    )
+
+
 # ---- cancel, retry -----------------------------------------------------------------------
 
 

@@ -28,3 +28,16 @@ class StoreFull(StoreError):
 
 class NotFound(UserError):
     """An id or a name that is not in the store."""
+
+
+class RunActive(UserError):
+    """A run of the service is already queued or running: one live run per service."""
+
+    exit_code = 1
+
+    def __init__(self, service: str, run_id: int, status: str) -> None:
+        self.run_id = run_id
+        super().__init__(
+            f"Service {service} already has run {run_id} {status}; one run per service at a time.",
+            f"Wait for it to finish, or stop it with `syncdeck cancel {run_id}`.",
+        )

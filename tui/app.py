@@ -23,6 +23,7 @@ from .screens.help import HelpScreen
 from .screens.logs import LogsScreen
 from .screens.mappings import MappingsScreen
 from .screens.services import ServicesScreen
+from .screens.workers import WorkersScreen
 from .views.base import Scope
 
 # name -> factory(app) for every screen reachable by one key; more screens register here.
@@ -33,8 +34,9 @@ SCREENS_REGISTRY: dict[str, Callable[[SyncdeckApp], Screen]] = {
     "connectors": lambda app: ConnectorsScreen(),
     "services": lambda app: ServicesScreen(),
     "mappings": lambda app: MappingsScreen(),
+    "workers": lambda app: WorkersScreen(),
 }
-MAIN_SCREENS = ("logs", "connectors", "services", "mappings")
+MAIN_SCREENS = ("logs", "connectors", "services", "mappings", "workers")
 
 
 class SyncdeckApp(App[int]):
@@ -49,6 +51,7 @@ class SyncdeckApp(App[int]):
         Binding("S", "goto('services')", "Services", show=False, id="app.services"),
         Binding("M", "goto('mappings')", "Mappings", show=False, id="app.mappings"),
         Binding("L", "goto('logs')", "Logs", show=False, id="app.logs"),
+        Binding("W", "goto('workers')", "Workers", show=False, id="app.workers"),
     ]
 
     def __init__(

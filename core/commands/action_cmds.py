@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
+import socket
 import sys
 from typing import Any
 
@@ -129,7 +130,17 @@ async def worker(args: argparse.Namespace, api: ConsoleAPI) -> int:
     if args.read_only:
         raise UserError("The worker runs syncs, and --read-only forbids writing.",
                         "Start it without --read-only.")  # fmt: skip
-    sched = Scheduler(api.store, tick=args.tick, say=_say)
+    await api.store.check_for_worker()  # a SQLite file on a network mount: one line, exit 2
+    sched = Scheduler(
+        api.store, tick=args.tick, say=_say, heartbeat=args.heartbeat, lease=args.lease,
+        concurrency=args.concurrency,
+    )  # fmt: skip
+    if sched.lease < 2 * sched.heartbeat:
+        raise UserError(
+            f"The lease ({sched.lease:g}s) must be at least two heartbeats "
+            f"({sched.heartbeat:g}s each), or live workers would be declared lost.",
+            "Raise --lease or lower --heartbeat.",
+        )
     loop = asyncio.get_running_loop()
     signals = {"n": 0}
 
@@ -145,7 +156,11 @@ async def worker(args: argparse.Namespace, api: ConsoleAPI) -> int:
         loop.add_signal_handler(sig, on_signal)
     await sched.refresh()
     names = ", ".join(f"{s.name} ({s.schedule})" for s in sched.slots.values()) or "none"
-    _say(f"Worker started; scheduled services: {names}.")
+    await sched.register()
+    _say(
+        f"Worker started; scheduled services: {names}. Worker {sched.worker_id} on "
+        f"{socket.gethostname()}, heartbeat {sched.heartbeat:g}s, lease {sched.lease:g}s."
+    )
     try:
         await sched.run()
     finally:
@@ -162,6 +177,16 @@ def _tick(text: str) -> float:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
     if not 0.05 <= value <= 60:
         raise argparse.ArgumentTypeError("use between 0.05 and 60 seconds")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not 0.1 <= value <= 3600:
+        raise argparse.ArgumentTypeError("use between 0.1 and 3600 seconds")
     return value
 
 
@@ -212,3 +237,20 @@ def register(subparsers: Any) -> None:
                 "finish the page in flight, mark the runs cancelled, exit 0)")  # fmt: skip
     p.add_argument("--tick", type=_tick, default=1.0, metavar="SECONDS",
                    help="how often schedules are checked (default 1)")  # fmt: skip
+    p.add_argument(
+        "--heartbeat",
+        type=_tick,
+        default=None,
+        metavar="SECONDS",
+        help="seconds between heartbeats (default 10, or SYNCDECK_HEARTBEAT)",
+    )
+    p.add_argument(
+        "--lease",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="a worker silent this long is lost and its runs interrupted "
+        "(default 60, or SYNCDECK_LEASE)",
+    )
+    p.add_argument("--concurrency", type=positive_int, default=4, metavar="N",
+                   help="runs this worker takes at once (default 4)")  # fmt: skip

@@ -84,6 +84,7 @@ RUN_COLUMNS = [
     attr("updated", 8, right=True),
     attr("skipped", 8, right=True),
     attr("failed", 8, right=True),
+    attr("host", 16, flex=True),
     Column("MESSAGE", lambda r: " ".join(filter(None, (r.stale_note, r.message))), 60, flex=True),
 ]
 STEP_COLUMNS = [

@@ -57,6 +57,17 @@ async def do_run(args: argparse.Namespace, api: ConsoleAPI) -> int:
                         "Run it without --read-only.")  # fmt: skip
     if args.config:
         await api.import_config(args.config)
+    if args.queue:
+        if args.dry_run:
+            raise UserError("--queue and --dry-run cannot go together.",
+                            "Drop --queue to try a dry run here and now.")  # fmt: skip
+        run_id = await api.queue_run(args.service, force=args.force, full=args.full,
+                                     stream=args.stream)  # fmt: skip
+        print(
+            f"Run {run_id} of {args.service} queued; a `syncdeck worker` on any host sharing "
+            f"this store takes it. Watch it with `syncdeck runs --service {args.service}`."
+        )
+        return 0
     interrupt = Interrupt()
     with StopOnSignal(interrupt) as stop:
         try:
@@ -126,5 +137,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--stream", metavar="NAME", help="run only this stream")
     p.add_argument("--dry-run", action="store_true", help="pull and map, send nothing")
     p.add_argument("--config", metavar="FILE", help="import this TOML file first")
+    p.add_argument(
+        "--queue",
+        action="store_true",
+        help="queue it for a worker (any host sharing the store) instead of here",
+    )
     p.add_argument("--force", action="store_true",
                    help="run even inside the service's cooldown (default 60 minutes)")  # fmt: skip

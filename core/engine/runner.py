@@ -33,6 +33,7 @@ from ..timeutil import now
 from ..troubleshooting import match
 from . import events, notices
 from .full_disk import FullDiskGuard
+from .heartbeat import heartbeat_seconds
 from .pull import pages
 from .push import Pusher
 from .recorder import Recorder, StepTotals
@@ -124,10 +125,12 @@ class ServiceRun:
         transport: httpx.AsyncBaseTransport | None = None,
         retry_of: int | None = None,
         only_ids: dict[str, set[str]] | None = None,
+        claimed: int | None = None,
         interrupt: Interrupt | None = None,
         warn: Callable[[str], Any] | None = None,
     ) -> None:
         self.store = store
+        self.claimed = claimed  # a queued run a worker claimed: record into it
         self.warn = warn
         self.interrupt = interrupt or Interrupt()  # cancel: waits end at once; halt: send nothing
         self.only_ids = only_ids  # a retry: stream -> the external ids to push again
@@ -219,9 +222,11 @@ class ServiceRun:
             if self.full or not any(s.incremental for s in self.streams)
             else SyncType.UPDATE
         )
-        await rec.start_run(sync_type.value, self.trigger, self.retry_of)
+        interval = heartbeat_seconds()  # a bad SYNCDECK_HEARTBEAT is refused before any row
+        await rec.start_run(sync_type.value, self.trigger, self.retry_of, self.claimed)
         self.guard.armed = True  # from now on a full disk halts the run and waits for space
-        watch = RunWatch(self.guard.unguarded, rec.run_id, self.interrupt)  # never waits
+        # alive even while a page waits out a long Retry-After: a heartbeat on its own timer
+        watch = RunWatch(self.guard.unguarded, rec.run_id, self.interrupt, heartbeat=interval)
         watch.start()
         status = RunStatus.SUCCESS
         message = ""

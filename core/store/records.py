@@ -190,3 +190,15 @@ def forget_ids(batch: Batch) -> None:
     for e in batch.entities:
         for c in e.calls:
             c.entity_id = None
+
+
+@dataclass(slots=True)
+class Claim:
+    """A queued run a worker has just claimed (it is now running, owned by that worker)."""
+
+    run_id: int
+    service_id: int
+    service: str
+    trigger: str
+    retry_of: int | None = None
+    options: dict[str, Any] = field(default_factory=dict)

@@ -34,7 +34,7 @@ class RunsView:
         Col("type", "Type", 10, 8), Col("trigger", "Trigger", 8, 9),
         Col("started", "Started", 16, 5, min=11, keep_end=True), Col("duration", "Duration", 8, 6),
         Col("pp", "Pull/Push", 13, 7, min=9), Col("cusf", "C/U/S/F", 13, 3, min=9),
-        Col("errors", "Errors", 6, 4),
+        Col("errors", "Errors", 6, 4), Col("host", "Host", 14, 11, min=8),
     ]  # fmt: skip
 
     async def fetch(self, q: Query, **paging: Any) -> Window[Run]:
@@ -54,7 +54,7 @@ class RunsView:
             Text(local_minute(r.started_at)), Text(run_duration(r, now), justify="right"),
             Text(f"{r.pulled:,}/{r.pushed:,}", justify="right"),
             counts_cell(r.created, r.updated, r.skipped, failed=r.failed),
-            n(r.errors, "bold #ff5f5f" if r.errors else ""),
+            n(r.errors, "bold #ff5f5f" if r.errors else ""), t(r.host or "—", 60),
         ]  # fmt: skip
 
     def child(self, r: Run, level: Level) -> Level | None:
@@ -69,6 +69,8 @@ class RunsView:
         d.kv("Started", local_minute(r.started_at))
         d.kv("Finished", local_minute(r.finished_at) if r.finished_at else "still running")
         d.kv("Duration", run_duration(r, now))
+        if r.host:  # the host whose process ran it; a worker's id when a worker claimed it
+            d.kv("Host", r.host + (f" (worker {r.worker_id})" if r.worker_id else ""))
         d.kv("Pulled / pushed", f"{r.pulled:,} / {r.pushed:,}")
         d.kv("Created / updated / skipped / failed",
              f"{r.created} / {r.updated} / {r.skipped} / {r.failed}")  # fmt: skip
@@ -89,6 +91,7 @@ class RunsView:
             "duration_ms": r.duration_ms if r.duration_ms is not None else "",
             "pulled": r.pulled, "pushed": r.pushed, "created": r.created, "updated": r.updated,
             "skipped": r.skipped, "failed": r.failed, "errors": r.errors, "message": r.message,
+            "host": r.host or "",
         }  # fmt: skip
 
 

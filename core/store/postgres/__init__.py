@@ -15,6 +15,7 @@ from .base import PgBase
 from .bulk import Bulk
 from .changes import Changes
 from .db import create_pool, display_url, is_postgres_url, prepare, translate_error
+from .fleet import Fleet
 from .log_reads import LogReads
 from .reads import Reads
 from .retention import Retention
@@ -27,10 +28,12 @@ from .writes import Writes
 __all__ = ["LATEST", "PostgresStore", "is_postgres_url", "open_postgres_store"]
 
 TABLES = ("connectors", "services", "runs", "steps", "instances", "entities", "api_calls",
-          "payloads", "log_events")  # fmt: skip
+          "payloads", "log_events", "workers")  # fmt: skip
 
 
-class PostgresStore(PgBase, Reads, LogReads, SearchReads, Writes, Retention, State, Samples, Bulk):
+class PostgresStore(
+    PgBase, Reads, LogReads, SearchReads, Writes, Retention, State, Samples, Bulk, Fleet
+):
     """One PostgreSQL database. Use `await open_store("postgresql://...")`."""
 
     def __init__(self, url: str, pool: Any) -> None:
