@@ -24,6 +24,7 @@ from ..mapping.filters import RecordFilter, first_rejection
 from ..mapping.paths import get_path
 from ..models import EntityAction, EntityStatus
 from ..store import Batch, Counts, EntityRow, IdMapRow, Store
+from .. import timeutil
 from ..timeutil import now
 from .pull import select_records
 
@@ -124,6 +125,7 @@ class Pusher:
         map_record = self.mapper.map_record
         unmapped: list[tuple[str, str]] = []
         get_known = known.get
+        at = timeutil.now()  # looked up now: "within 24h" reads the clock of this run
         i = -1
         for rec, ext in zip(records, ext_ids, strict=True):
             i += 1
@@ -132,7 +134,7 @@ class Pusher:
                 append(Decision(i, f"#{i + 1}", _FAIL, reason=reason))
                 continue
             if self.filters:
-                why = first_rejection(self.filters, rec, now())
+                why = first_rejection(self.filters, rec, at)
                 if why is not None:
                     append(Decision(i, ext, _SKIP, reason=why))
                     continue
