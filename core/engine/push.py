@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import timeutil
 from ..config import StreamConfig, parse_endpoint
 from ..connectors.client import Client, Exchange, ResponseError
 from ..connectors.templates import BadValue, fill
@@ -24,7 +25,6 @@ from ..mapping.filters import RecordFilter, first_rejection
 from ..mapping.paths import get_path
 from ..models import EntityAction, EntityStatus
 from ..store import Batch, Counts, EntityRow, IdMapRow, Store
-from .. import timeutil
 from ..timeutil import now
 from .pull import select_records
 
