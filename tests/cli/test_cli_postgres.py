@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from conftest import build_history
+from history_kit import build_history
 
 from core.cli import main
 from core.store import open_store

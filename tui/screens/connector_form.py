@@ -11,6 +11,7 @@ from textual.binding import Binding
 from core.connector_check import ConnectionNotEstablished
 from core.console_api import ConsoleAPI
 
+from ..widgets.form_field import FormField
 from .form_base import FormModal, Spec
 
 PRESET_NAMES = ["autotask", "chargebee", "connectwise", "hubspot", "json_server",
@@ -79,6 +80,11 @@ class ConnectorForm(FormModal):
         )
 
     def action_force_save(self) -> None:
+        # A binding runs before the Input.Changed messages of keys typed just before it (a
+        # burst): take the fields' values as shown, as enter (a message after them) would.
+        for f in self.query(FormField):
+            if not f.input.disabled:
+                self.values[f.key] = f.input.value
         self.force = True
         self.action_save()
 
