@@ -30,18 +30,28 @@ class Consoles:
         return len(self.live) >= self.cap
 
     async def run(self, ws: web.WebSocketResponse, width: int, height: int, who: str) -> None:
-        """Start a console for this websocket and pump messages until either side ends."""
+        """Start a console for this websocket and pump messages until either side ends. Idle
+        time counts from the console's first output (a slow start is not the user's idleness)
+        and from each key or resize after it."""
+        last_input = [time.monotonic()]
+        painted = asyncio.Event()
+
+        async def write_bytes(data: bytes) -> None:
+            if not painted.is_set():
+                painted.set()
+                last_input[0] = time.monotonic()
+            await ws.send_bytes(data)
+
         service = AppService(
             self.command,
-            write_bytes=ws.send_bytes,
+            write_bytes=write_bytes,
             write_str=ws.send_str,
             close=ws.close,
             download_manager=self.downloads,
         )
         self.live.add(service)
         log.info("serve: session started for %s (%d of %d)", who, len(self.live), self.cap)
-        last_input = [time.monotonic()]
-        watchdog = asyncio.create_task(self._idle_watch(ws, last_input, who))
+        watchdog = asyncio.create_task(self._idle_watch(ws, last_input, painted, who))
         try:
             await service.start(width, height)
             await _pump(ws, service, lambda: last_input.__setitem__(0, time.monotonic()))
@@ -51,7 +61,10 @@ class Consoles:
             await service.stop()
             log.info("serve: session ended for %s", who)
 
-    async def _idle_watch(self, ws: web.WebSocketResponse, last: list[float], who: str) -> None:
+    async def _idle_watch(
+        self, ws: web.WebSocketResponse, last: list[float], painted: asyncio.Event, who: str
+    ) -> None:
+        await painted.wait()
         while not ws.closed:
             idle = time.monotonic() - last[0]
             if idle >= self.idle_timeout:
