@@ -17,12 +17,12 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .config_push import Push, parse_endpoint  # noqa: F401 - parse_endpoint is re-exported
 from .errors import UserError
 
 ENV_PREFIX = "env:"
 SECRET_PREFIX = "secret:"  # secret:<connector>.<key>: a value in the 0600 secrets file
 REFS = (ENV_PREFIX, SECRET_PREFIX)
-_METHOD_PATH = re.compile(r"^(GET|POST|PUT|PATCH|DELETE)\s+(\S+)$")
 _HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
 
@@ -231,29 +231,13 @@ class Pull(_Model):
     def _headers(cls, v: dict[str, str]) -> dict[str, str]:
         return http_headers(v)
 
-
-def parse_endpoint(text: str) -> tuple[str, str]:
-    """'POST /accounts' -> ('POST', '/accounts')."""
-    m = _METHOD_PATH.match(text.strip())
-    if not m:
-        raise ValueError(f"'{text}' is not 'METHOD /path' (for example 'POST /accounts')")
-    return m.group(1), m.group(2)
-
-
-class Push(_Model):
-    create: str
-    update: str | None = None
-    delete: str | None = None
-    find: str | None = None  # 'GET /accounts?source_id={key}': reconcile after a crash
-    find_selector: str | None = None
-    id_path: str = "id"
-    concurrency: int | None = Field(default=None, ge=1, le=64)
-
-    @field_validator("create", "update", "delete", "find")
+    @field_validator("data_selector")
     @classmethod
-    def _endpoint(cls, v: str | None) -> str | None:
-        if v is not None:
-            parse_endpoint(v)
+    def _selector(cls, v: str | None) -> str | None:
+        from .mapping.selectors import compile_expression, is_expression
+
+        if v and is_expression(v):
+            compile_expression(v)
         return v
 
 

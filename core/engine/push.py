@@ -22,7 +22,9 @@ from ..mapping.paths import get_path
 from ..models import EntityAction, EntityStatus
 from ..store import Batch, Counts, EntityRow, IdMapRow, Store
 from ..timeutil import now
+from .batch_push import batchable, push_batches
 from .pull import select_records
+from .write_request import WriteFailed, send
 
 _DRY_RUN = "dry run: nothing was sent"
 UNCHANGED = "unchanged since the last successful push"
@@ -38,6 +40,10 @@ _CREATE, _UPDATE, _SKIP, _FAIL = (
     EntityAction.FAIL,
 )
 _SUCCESS, _SKIPPED, _FAILED = EntityStatus.SUCCESS, EntityStatus.SKIPPED, EntityStatus.FAILED
+
+
+# (entity status, reason, internal id, calls, id-map row to commit)
+Result = tuple[str, str, "str | None", list, "IdMapRow | None"]
 
 
 @dataclass(slots=True)
@@ -162,6 +168,12 @@ class Pusher:
         settled = self._settled
         results: list[Any] = [settled(d) for d in decisions]
         sent = [i for i, r in enumerate(results) if r is None]
+        batch = self.stream.push.batch if self.stream.push is not None else None
+        if sent and batch is not None:
+            grouped = [decisions[i] for i in sent if batchable(batch, decisions[i])]
+            for i, r in (await push_batches(self, grouped)).items():
+                results[i] = r
+            sent = [i for i in sent if results[i] is None]
         if sent:
             pushed = await asyncio.gather(*(self._push(decisions[i]) for i in sent))
             for i, r in zip(sent, pushed, strict=True):
@@ -224,8 +236,10 @@ class Pusher:
             return _SUCCESS, _DRY_RUN, d.internal_id, [], None
         return None
 
-    def _row(self, d: Decision, internal: str | None, h: str | None, pending: bool) -> IdMapRow:
+    def id_row(self, d: Decision, internal: str | None, h: str | None, pending: bool) -> IdMapRow:
         return IdMapRow(self.service_id, self.stream.name, d.external_id, internal, h, pending)
+
+    _row = id_row
 
     async def _push(self, d: Decision) -> tuple[str, str, str | None, list, IdMapRow | None]:
         """(entity status, reason, internal id, calls, id-map row to commit)."""
@@ -258,14 +272,25 @@ class Pusher:
         if d.action == EntityAction.UPDATE and push.update is None:
             row = self._row(d, d.internal_id, d.hash, False)
             return EntityStatus.SKIPPED, "the stream has no push.update", d.internal_id, calls, row
-        if d.action == EntityAction.CREATE:
+        update = d.action == EntityAction.UPDATE
+        if not update:
             method, path = _endpoint(push.create, key=d.external_id)
         else:
             method, path = _endpoint(
                 push.update or "", internal_id=d.internal_id or "", key=d.external_id
             )
-        ex = await self.client.request(method, path, json=d.payload)
-        calls.extend(ex.calls)
+        read_path = ""
+        if update and push.read is not None:
+            read_path = _endpoint(push.read.path, internal_id=d.internal_id or "",
+                                  key=d.external_id)[1]  # fmt: skip
+        try:
+            ex = await send(
+                self.client, push, method, path, d.payload or {}, update=update,
+                internal_id=d.internal_id, read_path=read_path, calls=calls,
+            )  # fmt: skip
+        except WriteFailed as exc:  # nothing was written: a create is not ambiguous
+            row = None if update else self._row(d, None, None, False)
+            return EntityStatus.FAILED, str(exc), d.internal_id, calls, row
         if not ex.ok:
             if ex.status in (401, 403) and not self.confirmed:
                 self.auth_failure = ex  # the runner stops the run: the credentials are wrong
