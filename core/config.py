@@ -251,6 +251,10 @@ class FieldSpec(_Model):
     lookup: str | None = None
     default: Any = None
     required: bool = False
+    # the destination id that another stream of this service gave the value (its external id):
+    # "agreementId" = { from = "invoice.subscription_id", id_of = "agreements" }
+    id_of: str | None = None
+    id_type: Literal["string", "integer"] = "string"
 
     @field_validator("transforms")
     @classmethod
@@ -303,6 +307,11 @@ class ServiceConfig(_Model):
                 raise ValueError(f"two streams are named '{s.name}'; stream names must differ")
             seen.add(s.name)
             for dest, f in s.fields.items():
+                if f.id_of and f.id_of not in {x.name for x in self.streams}:
+                    raise ValueError(
+                        f"field {dest} of stream {s.name} takes the id of stream '{f.id_of}', "
+                        "which this service does not have"
+                    )
                 if f.lookup and f.lookup not in self.lookups:
                     raise ValueError(
                         f"field {dest} of stream {s.name} uses lookup '{f.lookup}', which is not "

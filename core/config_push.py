@@ -96,6 +96,7 @@ class Push(_Model):
     delete: str | None = None
     find: str | None = None  # 'GET /accounts?source_id={key}': reconcile after a crash
     find_selector: str | None = None
+    find_id_path: str | None = None  # the id in a found record (default: id_path)
     id_path: str = "id"
     concurrency: int | None = Field(default=None, ge=1, le=64)
     body: BodyEnvelope | None = None

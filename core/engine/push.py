@@ -10,10 +10,12 @@ fails with that reason instead of risking a duplicate.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from ..config import StreamConfig, parse_endpoint
 from ..connectors.client import Client, Exchange, ResponseError
@@ -23,6 +25,7 @@ from ..models import EntityAction, EntityStatus
 from ..store import Batch, Counts, EntityRow, IdMapRow, Store
 from ..timeutil import now
 from .batch_push import batchable, push_batches
+from .id_refs import resolve as resolve_refs
 from .pull import select_records
 from .write_request import WriteFailed, send
 
@@ -67,9 +70,25 @@ class PageOutcome:
     failures: list[tuple[str, str]] = field(default_factory=list)  # (external id, reason)
 
 
-def _endpoint(template: str, *, internal_id: str = "", key: str = "") -> tuple[str, str]:
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
+
+
+def _endpoint(
+    template: str, *, internal_id: str = "", key: str = "", payload: dict | None = None
+) -> tuple[str, str]:
+    """METHOD and path with {id} (destination id), {key} (external id) and any other {field}
+    taken from the payload ('POST /finance/agreements/{agreementId}/additions'), percent-encoded.
+    Raises WriteFailed when the payload lacks a field the path names."""
     method, path = parse_endpoint(template)
-    return method, path.replace("{id}", internal_id).replace("{key}", key)
+    path = path.replace("{id}", internal_id).replace("{key}", key)
+
+    def fill(m: re.Match[str]) -> str:
+        value = get_path(payload or {}, m.group(1))
+        if value in (None, ""):
+            raise WriteFailed(f"the path {template} needs {m.group(1)}, which the record lacks")
+        return quote(str(value), safe="")
+
+    return method, _PLACEHOLDER.sub(fill, path)
 
 
 class Pusher:
@@ -94,6 +113,7 @@ class Pusher:
         # Id-map results of pages whose batch is queued but not committed yet (the recorder
         # writes in the background): decide() sees them as if they were in the store.
         self.unsaved: dict[str, tuple[str | None, str | None, bool]] = {}
+        self.has_refs = any(f.id_of for f in stream.fields.values())
         self._unsaved_rows: dict[str, IdMapRow] = {}
 
     async def decide(self, records: list[Any], out: PageOutcome) -> list[Decision]:
@@ -139,7 +159,27 @@ class Pusher:
                 append(Decision(i, ext, _CREATE, payload, h, reconcile=pending))
         for lookup, value in unmapped:
             out.unmapped[lookup].add(value)
+        if self.has_refs:
+            await self._resolve_refs(decisions, known)
         return decisions
+
+    async def _resolve_refs(self, decisions: list[Decision], known: dict) -> None:
+        """Replace id_of references by destination ids, then decide update / unchanged again
+        on the payload that will be sent."""
+        live = [d for d in decisions if d.payload is not None and d.action is not _FAIL]
+        resolved = await resolve_refs(self.store, self.service_id, [d.payload for d in live])
+        for d, (payload, reason) in zip(live, resolved, strict=True):
+            if payload is None:
+                d.action, d.payload, d.hash, d.reason = _FAIL, None, None, reason
+                continue
+            if payload is d.payload or d.action is _SKIP and d.reason != UNCHANGED:
+                continue
+            d.payload = payload
+            d.hash = payload_hash(payload)
+            if d.internal_id:
+                _, old_hash, pending = known.get(d.external_id, _UNKNOWN)
+                same = not pending and old_hash == d.hash
+                d.action, d.reason = (_SKIP, UNCHANGED) if same else (_UPDATE, "")
 
     async def page(
         self,
@@ -273,17 +313,13 @@ class Pusher:
             row = self._row(d, d.internal_id, d.hash, False)
             return EntityStatus.SKIPPED, "the stream has no push.update", d.internal_id, calls, row
         update = d.action == EntityAction.UPDATE
-        if not update:
-            method, path = _endpoint(push.create, key=d.external_id)
-        else:
-            method, path = _endpoint(
-                push.update or "", internal_id=d.internal_id or "", key=d.external_id
-            )
-        read_path = ""
-        if update and push.read is not None:
-            read_path = _endpoint(push.read.path, internal_id=d.internal_id or "",
-                                  key=d.external_id)[1]  # fmt: skip
         try:
+            template = (push.update or "") if update else push.create
+            ids = {"internal_id": d.internal_id or "", "key": d.external_id, "payload": d.payload}
+            method, path = _endpoint(template, **ids)
+            read_path = ""
+            if update and push.read is not None:
+                read_path = _endpoint(push.read.path, **ids)[1]
             ex = await send(
                 self.client, push, method, path, d.payload or {}, update=update,
                 internal_id=d.internal_id, read_path=read_path, calls=calls,
@@ -333,5 +369,5 @@ class Pusher:
             return None, ex
         if not found:
             return None, ex
-        got = get_path(found[0], push.id_path)
+        got = get_path(found[0], push.find_id_path or push.id_path)
         return (str(got) if got not in (None, "") else None), ex
