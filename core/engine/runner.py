@@ -23,7 +23,6 @@ from ..connectors.interrupt import Interrupt
 from ..connectors.paginators import make_paginator
 from ..errors import UserError
 from ..mapping.fields import Mapper
-from ..mapping.paths import get_path
 from ..models import LogKind, LogLevel, MappingStatus, RunStatus, StepStatus, SyncType
 from ..store import Store
 from ..store.records import InstanceRow, LogRow
@@ -31,6 +30,7 @@ from ..text import clean
 from ..timeutil import now
 from ..troubleshooting import match
 from . import events
+from .cursor import StepCursor
 from .pull import pages
 from .push import Pusher
 from .recorder import Recorder, StepTotals
@@ -300,6 +300,9 @@ class ServiceRun:
             if start:
                 params[inc.start_param] = start
             cursor_value = saved
+        cursor = None
+        if stream.incremental is not None and not self.dry_run:
+            cursor = StepCursor(cursor_value, stream.incremental.cursor_path)
         paginator = make_paginator(pull.paginator, pull.path, params)
         pusher = Pusher(
             store, self.dst, stream, Mapper(stream, self.lookups),
@@ -367,12 +370,11 @@ class ServiceRun:
                 )  # fmt: skip
                 instance.records = len(page.records)
                 state = None
-                if stream.incremental is not None and not self.dry_run and page.records:
-                    values = [get_path(r, stream.incremental.cursor_path) for r in page.records]
-                    values = [str(v) for v in values if v not in (None, "")]
-                    if values:
-                        cursor_value = max([cursor_value or "", *values])
-                        state = (self.service.id, stream.name, cursor_value)
+                if cursor is not None and page.records:
+                    failed_ids = {ext for ext, _ in out.failures}
+                    value = cursor.page(page.records, failed_ids, pusher.mapper.external_id)
+                    if value is not None:
+                        state = (self.service.id, stream.name, value)
                 totals.add(out.counts)
                 batch = rec.page_batch(
                     step_id=step_id, instance=instance, entities=out.entities, calls=ex.calls,

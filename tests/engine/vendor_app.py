@@ -36,6 +36,7 @@ class VendorState:
     conflicts: dict[str, int] = field(default_factory=dict)  # id -> the next N writes conflict
     reverse_batches: bool = False  # answer batch results in another order than sent
     drop_last_result: bool = False  # a batch answer that omits one result
+    reject: set[str] = field(default_factory=set)  # names ConnectWise answers 400 for
 
     def new_id(self) -> str:
         return str(next(self.ids))
@@ -84,6 +85,8 @@ def vendor_app(state: VendorState) -> Starlette:
     async def cw_create(request: Request) -> Response:
         body = await request.json()
         log(request, body)
+        if body.get("name") in state.reject:
+            return JSONResponse({"code": "InvalidObject", "message": "name is not allowed"}, 400)
         cid = state.new_id()
         state.store[cid] = {**body, "id": int(cid)}
         return JSONResponse(state.store[cid], 201)
