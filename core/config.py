@@ -108,11 +108,38 @@ class OAuth2ClientCredentialsAuth(_Model):
         return v if v.startswith(REFS) else http_url(v)
 
 
+class OAuth2RefreshTokenAuth(_Model):
+    """OAuth2 authorization-code apps (Xero, QuickBooks Online): access tokens from a refresh
+    token; the token endpoint may rotate the refresh token, and the new one is kept in the
+    secrets file (the config then holds its secret: reference, never the value)."""
+
+    type: Literal["oauth2_refresh_token"]
+    token_url: str
+    client_id: str
+    client_secret: str
+    refresh_token: str
+    scopes: list[str] = Field(default_factory=list)
+    client_auth: Literal["body", "basic"] = "basic"
+    refresh_margin: float = Field(default=60.0, ge=0)
+
+    @field_validator("token_url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        return v if v.startswith(REFS) else http_url(v)
+
+
 AuthConfig = Annotated[
-    NoAuth | BearerAuth | ApiKeyAuth | BasicAuth | OAuth2ClientCredentialsAuth,
+    NoAuth
+    | BearerAuth
+    | ApiKeyAuth
+    | BasicAuth
+    | OAuth2ClientCredentialsAuth
+    | OAuth2RefreshTokenAuth,
     Field(discriminator="type"),
 ]
-AUTH_TYPES = ("none", "bearer", "api_key", "http_basic", "oauth2_client_credentials")
+AUTH_TYPES = (
+    "none", "bearer", "api_key", "http_basic", "oauth2_client_credentials", "oauth2_refresh_token",
+)  # fmt: skip
 SECRET_FIELDS = {"token", "api_key", "password", "client_secret", "refresh_token"}
 
 

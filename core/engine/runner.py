@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from ..config import ConnectorConfig, ServiceConfig, StreamConfig
 from ..connectors.client import Client, Exchange
 from ..connectors.interrupt import Interrupt
+from ..connectors.oauth2_refresh import rotation_saver
 from ..connectors.paginators import make_paginator
 from ..errors import UserError
 from ..mapping.fields import Mapper
@@ -185,6 +186,9 @@ class ServiceRun:
         self.redactor = share_secrets(self.src, self.dst)
         self.src.set_interrupt(self.interrupt)
         self.dst.set_interrupt(self.interrupt)
+        for name, client in ((svc.source, self.src), (svc.destination, self.dst)):
+            if hasattr(client.auth, "on_rotate"):  # a rotated OAuth refresh token is kept
+                client.auth.on_rotate = rotation_saver(self.store, name)
 
     async def _emit(self, p: Progress) -> None:
         if self.progress is None:
@@ -275,6 +279,9 @@ class ServiceRun:
 
     def _auth_fatal(self, ex: Exchange, connector: str, cfg: ConnectorConfig, cid: int) -> _Fatal:
         status = ex.status or 0
+        client = self.dst if connector == self.service.destination else self.src
+        if getattr(client.auth, "expired", False):  # the OAuth refresh token was refused
+            return _Fatal(events.oauth_expired(connector, client.auth.error), "oauth_expired", cid)
         return _Fatal(events.auth_cause(status, connector, cfg.auth.type), f"http_{status}", cid)
 
     async def _step(self, stream: StreamConfig) -> StepStatus:

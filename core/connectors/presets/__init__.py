@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
 
-from .. import oauth2  # noqa: F401 - registers the oauth2_client_credentials auth builder
+from .. import (
+    oauth2,  # noqa: F401 - registers the oauth2_client_credentials auth builder
+    oauth2_refresh,  # noqa: F401 - registers the oauth2_refresh_token auth builder
+)
 from ..auth import Auth
 from . import autotask, chargebee, connectwise, hubspot, json_server, shopify
 from .base import Preset, generic_headroom
