@@ -83,11 +83,13 @@ def rotation_saver(store: Any, name: str) -> Rotated:
 
     async def save(ref: str) -> None:
         data = await store.connector_config(name)
-        auth = dict(data.get("auth") or {})
-        if auth.get("refresh_token") == ref:
+        # a preset reads it from credentials, a plain connector from auth
+        where = "credentials" if "refresh_token" in (data.get("credentials") or {}) else "auth"
+        table = dict(data.get(where) or {})
+        if table.get("refresh_token") == ref:
             return
-        auth["refresh_token"] = ref
-        data = {**data, "auth": auth}
+        table["refresh_token"] = ref
+        data = {**data, where: table}
         await store.upsert_connector(
             name, base_url=data.get("base_url", ""), preset=data.get("preset"), config=data
         )

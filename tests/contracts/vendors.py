@@ -93,15 +93,19 @@ class World:
         path = urlsplit(str(req.url)).path
         if vendor == "xero":
             key = "Contacts" if "/Contacts" in path else "Invoices"
-            one = (body.get(key) or [{}])[0]
-            uid = f"00000000-0000-4000-8000-{n:012d}"
-            item = {
-                **one,
-                "ContactID": uid,
-                "InvoiceID": one.get("InvoiceID", uid),
-                "LineItems": [{**li, "LineItemID": uid} for li in one.get("LineItems", [])],
-            }
-            return {key: [item]}
+            out = []
+            for k, one in enumerate(body.get(key) or [{}]):
+                uid = f"00000000-0000-4000-8000-{n:08d}{k:04d}"
+                lines = [{**li, "LineItemID": uid} for li in one.get("LineItems", [])]
+                out.append(
+                    {
+                        **one,
+                        "ContactID": one.get("ContactID", uid),
+                        "InvoiceID": one.get("InvoiceID", uid),
+                        "LineItems": lines,
+                    }
+                )
+            return {key: out}
         if vendor == "quickbooks":
             key = "Customer" if "/customer" in path else "Invoice"
             return {key: {**body, "Id": str(n), "SyncToken": "0"}}
@@ -109,8 +113,9 @@ class World:
             return {"itemId": n}
         if vendor == "shopify":
             return {"draft_order": {**body.get("draft_order", {}), "id": n}}
-        if vendor == "hubspot" and path.endswith("/batch/create"):
-            results = [{**i, "id": str(n * 1000 + k)} for k, i in enumerate(body["inputs"])]
+        if vendor == "hubspot" and "/batch/" in path:
+            results = [{**i, "id": i.get("id") or str(n * 1000 + k)}
+                       for k, i in enumerate(body["inputs"])]  # fmt: skip
             return {"status": "COMPLETE", "results": results}
         return {**body, "id": n} if isinstance(body, dict) else {"id": n}
 
@@ -156,6 +161,8 @@ def vendors(world: World, bases: dict[str, str]) -> list[Vendor]:
 
     def quickbooks(req: httpx.Request) -> httpx.Response:
         path = urlsplit(str(req.url)).path
+        if req.method == "GET" and path.endswith(("/query", "/preferences")):
+            return _json({"QueryResponse": {"Customer": []}, "Preferences": {}})
         if req.method == "GET":
             key = "Customer" if "/customer/" in path else "Invoice"
             return _json({key: {"Id": path.rsplit("/", 1)[-1], "SyncToken": "3"}})
