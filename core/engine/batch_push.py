@@ -10,6 +10,7 @@ it is ever sent again, never duplicated.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from ..config_push import BatchPush, parse_endpoint
@@ -37,12 +38,15 @@ async def push_batches(pusher: Pusher, decisions: list[Decision]) -> dict[int, R
     """Send the decisions in batches; {decision index: result}."""
     batch = pusher.stream.push.batch  # type: ignore[union-attr]
     assert batch is not None
-    out: dict[int, Result] = {}
+    calls = []
     for action in (EntityAction.CREATE, EntityAction.UPDATE):
         group = [d for d in decisions if d.action == action]
         for start in range(0, len(group), batch.size):
             chunk = group[start : start + batch.size]
-            out.update(await _one_batch(pusher, batch, chunk, action == EntityAction.CREATE))
+            calls.append(_one_batch(pusher, batch, chunk, action == EntityAction.CREATE))
+    out: dict[int, Result] = {}
+    for got in await asyncio.gather(*calls):  # as many at once as the connector allows
+        out.update(got)
     return out
 
 
