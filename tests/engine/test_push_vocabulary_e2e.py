@@ -143,7 +143,7 @@ async def test_hubspot_batch_of_100_and_unmatchable_answer_fails_without_duplica
     r = await sync(store)
     assert counts(r) == (250, 0, 0, 0)
     sizes = [len(b["inputs"]) for b in state.bodies if isinstance(b, dict) and "inputs" in b]
-    assert sizes == [100, 100, 50]
+    assert sorted(sizes) == [50, 100, 100]
     # an update batch whose answer lacks one record's result: that record fails, the rest hold
     for p in state.people[:3]:
         p["person"]["name"] += " v2"
