@@ -30,6 +30,7 @@ from ..store.records import InstanceRow, LogRow
 from ..text import clean
 from ..timeutil import now
 from ..troubleshooting import match
+from ..troubleshooting_vendors import vendor_code
 from . import events
 from .cursor import StepCursor
 from .pull import pages
@@ -468,7 +469,7 @@ class ServiceRun:
         logs = []
         for ext, reason in out.failures[:50]:
             status = int(reason[5:8]) if reason[:5] == "HTTP " and reason[5:8].isdigit() else None
-            code = match(status, reason)
+            code = vendor_code(self.dst_cfg.preset, status, match(status, reason))
             logs.append((by_ext[ext], self.rec.log(
                 LogLevel.ERROR, f"{events.label(stream.name)} {ext} failed", reason,
                 step_id=step_id, connector_id=self.dst_id, code=code,
