@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from .config import ENV_PREFIX, SECRET_FIELDS, ConnectorConfig, RetryConfig, resolve
 from .connectors.client import Client
+from .connectors.oauth2_refresh import keep_rotations
 from .connectors.presets import PRESETS, test_path
 from .errors import UserError
 from .models import (
@@ -215,6 +216,7 @@ async def check_connection(
     cfg = cfg.model_copy(update={"retry": RetryConfig(attempts=1)})
     path = await _probe_path(store, name, cfg)
     client = Client(name, cfg, connector_id=cid, environ=environ, transport=transport)
+    keep_rotations(client, store, name)
     t0 = time.perf_counter()
     try:
         ex = await client.request("GET", path)

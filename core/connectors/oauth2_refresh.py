@@ -95,3 +95,10 @@ def rotation_saver(store: Any, name: str) -> Rotated:
         )
 
     return save
+
+
+def keep_rotations(client: Any, store: Any, name: str) -> None:
+    """Every Client built from a stored connector calls this: a refresh token its auth rotates
+    is pointed at from the stored config (a `connectors test` rotates Xero's too)."""
+    if hasattr(client.auth, "on_rotate"):
+        client.auth.on_rotate = rotation_saver(store, name)

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from ..config import ConnectorConfig, ServiceConfig, StreamConfig
 from ..connectors.client import Client, Exchange
 from ..connectors.interrupt import Interrupt
-from ..connectors.oauth2_refresh import rotation_saver
+from ..connectors.oauth2_refresh import keep_rotations
 from ..connectors.paginators import make_paginator
 from ..errors import UserError
 from ..mapping.fields import Mapper
@@ -187,9 +187,8 @@ class ServiceRun:
         self.redactor = share_secrets(self.src, self.dst)
         self.src.set_interrupt(self.interrupt)
         self.dst.set_interrupt(self.interrupt)
-        for name, client in ((svc.source, self.src), (svc.destination, self.dst)):
-            if hasattr(client.auth, "on_rotate"):  # a rotated OAuth refresh token is kept
-                client.auth.on_rotate = rotation_saver(self.store, name)
+        keep_rotations(self.src, self.store, svc.source)  # a rotated refresh token is kept
+        keep_rotations(self.dst, self.store, svc.destination)
 
     async def _emit(self, p: Progress) -> None:
         if self.progress is None:

@@ -148,3 +148,21 @@ async def test_a_refused_refresh_token_is_expired_oauth_with_reconnect(tmp_path,
         assert state.store == {}  # nothing written
     finally:
         await store.close()
+
+
+async def test_connection_test_keeps_the_rotated_token_too(tmp_path, servers):
+    from core.actions import check_connection
+
+    idp, state, idp_url, src_url = servers
+    text = TOML.format(src=src_url, idp=idp_url)
+    store = await open_store(tmp_path / "s.db")
+    try:
+        await apply(store, parse_config(text, "t.toml"), text)
+        await check_connection(store, "xero", environ=ENV)  # rotates rt-1 -> rt-2
+        cfg = await store.connector_config("xero")
+        assert cfg["auth"]["refresh_token"] == "secret:xero.refresh_token"
+        r = await run_service(store, "svc", environ=ENV)  # rt-1 is dead: rt-2 must be used
+        assert r.status == RunStatus.SUCCESS, r.message
+        assert [g["refresh_token"] for g in idp.grants] == ["rt-1", "rt-2"]
+    finally:
+        await store.close()
