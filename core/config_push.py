@@ -101,6 +101,7 @@ class Push(_Model):
     concurrency: int | None = Field(default=None, ge=1, le=64)
     body: BodyEnvelope | None = None
     encoding: Literal["json", "form"] = "json"
+    form_arrays: Literal["index_first", "index_last"] = "index_first"  # a[0][b] or a[b][0]
     update_as: Literal["object", "json_patch"] = "object"
     id_field: str | None = None  # the destination id also goes in the update body (Autotask)
     id_type: Literal["string", "integer"] = "string"  # how id_field sends it

@@ -80,7 +80,7 @@ def _endpoint(
     taken from the payload ('POST /finance/agreements/{agreementId}/additions'), percent-encoded.
     Raises WriteFailed when the payload lacks a field the path names."""
     method, path = parse_endpoint(template)
-    path = path.replace("{id}", internal_id).replace("{key}", key)
+    path = path.replace("{id}", quote(internal_id, safe="")).replace("{key}", quote(key, safe=""))
 
     def fill(m: re.Match[str]) -> str:
         value = get_path(payload or {}, m.group(1))

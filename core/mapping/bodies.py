@@ -47,15 +47,26 @@ def _scalar(v: Any) -> str:
     return str(v)
 
 
-def form_fields(payload: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+def form_fields(payload: Any, prefix: str = "", index_last: bool = False) -> list[tuple[str, str]]:
     """{"name": "A", "billing_address": {"city": "B"}, "tags": ["x"]} ->
-    [("name", "A"), ("billing_address[city]", "B"), ("tags[0]", "x")]; None is left out."""
+    [("name", "A"), ("billing_address[city]", "B"), ("tags[0]", "x")]; None is left out.
+
+    A list of tables is `items[0][id]` (Rails, PHP, Stripe) or, with index_last, Chargebee's
+    `items[id][0]`."""
     out: list[tuple[str, str]] = []
     items = payload.items() if isinstance(payload, dict) else enumerate(payload)
     for k, v in items:
         key = f"{prefix}[{k}]" if prefix else str(k)
-        if isinstance(v, dict | list):
-            out.extend(form_fields(v, key))  # type: ignore[arg-type]
+        if index_last and isinstance(v, list) and any(isinstance(x, dict) for x in v):
+            for i, row in enumerate(v):
+                for field_name, x in row.items() if isinstance(row, dict) else []:
+                    sub = f"{key}[{field_name}][{i}]"
+                    if isinstance(x, dict | list):
+                        out.extend(form_fields(x, sub, index_last))
+                    elif x is not None:
+                        out.append((sub, _scalar(x)))
+        elif isinstance(v, dict | list):
+            out.extend(form_fields(v, key, index_last))
         elif v is not None:
             out.append((key, _scalar(v)))
     return out
@@ -135,7 +146,7 @@ def build(
     if update and rd is not None and rd.token_path and token is not None:
         set_path(payload, rd.token_field or rd.token_path.rsplit(".", 1)[-1], token)
     if push.encoding == "form":
-        out.data = form_fields(payload)
+        out.data = form_fields(payload, index_last=push.form_arrays == "index_last")
     else:
         out.json = wrap([payload], push.body)
     return out

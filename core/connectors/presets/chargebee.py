@@ -16,7 +16,8 @@ def selector(path: str) -> str | None:
 
 def push_defaults(create: str, update: str | None) -> dict[str, Any]:
     name = singular(entity(create))
-    return {"encoding": "form", "id_path": f"{name}.id"} if name else {"encoding": "form"}
+    out: dict[str, Any] = {"encoding": "form", "form_arrays": "index_last"}  # items[id][0]
+    return {**out, "id_path": f"{name}.id"} if name else out
 
 
 PRESET = Preset(
