@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .config_oauth import OAuth2RefreshTokenAuth
 from .config_push import Push, parse_endpoint  # noqa: F401 - parse_endpoint is re-exported
 from .errors import UserError
 
@@ -100,26 +101,6 @@ class OAuth2ClientCredentialsAuth(_Model):
     client_secret: str
     scopes: list[str] = Field(default_factory=list)
     client_auth: Literal["body", "basic"] = "body"
-    refresh_margin: float = Field(default=60.0, ge=0)
-
-    @field_validator("token_url")
-    @classmethod
-    def _url(cls, v: str) -> str:
-        return v if v.startswith(REFS) else http_url(v)
-
-
-class OAuth2RefreshTokenAuth(_Model):
-    """OAuth2 authorization-code apps (Xero, QuickBooks Online): access tokens from a refresh
-    token; the token endpoint may rotate the refresh token, and the new one is kept in the
-    secrets file (the config then holds its secret: reference, never the value)."""
-
-    type: Literal["oauth2_refresh_token"]
-    token_url: str
-    client_id: str
-    client_secret: str
-    refresh_token: str
-    scopes: list[str] = Field(default_factory=list)
-    client_auth: Literal["body", "basic"] = "basic"
     refresh_margin: float = Field(default=60.0, ge=0)
 
     @field_validator("token_url")
@@ -334,11 +315,8 @@ class ServiceConfig(_Model):
                 raise ValueError(f"two streams are named '{s.name}'; stream names must differ")
             seen.add(s.name)
             for dest, f in s.fields.items():
-                if f.id_of and f.id_of not in {x.name for x in self.streams}:
-                    raise ValueError(
-                        f"field {dest} of stream {s.name} takes the id of stream '{f.id_of}', "
-                        "which this service does not have"
-                    )
+                if f.id_of and f.id_of not in seen | {x.name for x in self.streams}:
+                    raise ValueError(f"{s.name}.{dest}: id_of '{f.id_of}' is not a stream here")
                 if f.lookup and f.lookup not in self.lookups:
                     raise ValueError(
                         f"field {dest} of stream {s.name} uses lookup '{f.lookup}', which is not "
