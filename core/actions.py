@@ -31,11 +31,12 @@ from .models import (
     Trigger,
 )
 from .store import LogRow, Store
+from .text import plural
 from .timeutil import now
 from .troubleshooting import CATALOGUE, Trouble, match
 
 COOLDOWN_MESSAGE = (
-    "A synchronization was recently completed. Minimum interval between syncs is {minutes} minutes."
+    "A synchronization was recently completed. Minimum interval between syncs is {minutes}."
 )
 ACTIVE = (RunStatus.RUNNING, RunStatus.QUEUED)
 
@@ -51,9 +52,8 @@ class CooldownActive(UserError):
         self.last_run = last_run
         mins = max(1, int(-(-wait_seconds // 60)))
         super().__init__(
-            COOLDOWN_MESSAGE.format(minutes=minutes),
-            f"Next run possible in {mins} minute{'s' if mins != 1 else ''}; "
-            "add --force to run now.",
+            COOLDOWN_MESSAGE.format(minutes=plural(minutes, "minute")),
+            f"Next run possible in {plural(mins, 'minute')}; add --force to run now.",
         )
 
 
@@ -88,6 +88,30 @@ async def run_now(store: Store, name: str, *, force: bool = False, **options: An
     if manual and not force and not options.get("dry_run"):
         await check_cooldown(store, name)
     return await run_service(store, name, **options)
+
+
+async def queue_run(
+    store: Store,
+    name: str,
+    *,
+    force: bool = False,
+    full: bool = False,
+    stream: str | None = None,
+) -> int:
+    """A queued manual run for a worker (any host) to claim; the cooldown as for run_now."""
+    svc = await store.get_service(name)
+    if stream is not None:
+        streams = (await store.service_config(name)).get("streams", [])
+        known = [s.get("name", "") for s in streams]
+        if stream not in known:
+            raise UserError(f"Service {name} has no stream named '{stream}'.",
+                            f"Its streams: {', '.join(known)}.")  # fmt: skip
+    if not force:
+        await check_cooldown(store, name)
+    await store.mark_interrupted()
+    return await store.enqueue_run(
+        svc.id, trigger=Trigger.MANUAL.value, options={"full": full, "stream": stream}
+    )
 
 
 # ---- cancel, retry -----------------------------------------------------------------------
@@ -203,21 +227,23 @@ async def _probe_path(store: Store, name: str, cfg: ConnectorConfig) -> str:
     return "/"
 
 
-async def check_connection(
-    store: Store,
+async def probe(
     name: str,
+    cfg: ConnectorConfig,
+    path: str,
     *,
+    connector_id: int | None = None,
     environ: dict[str, str] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    store: Store | None = None,
 ) -> ConnectionCheck:
-    """One cheap authenticated request; the result and time are stored on the connector."""
-    cid = await store.connector_id(name)
-    cfg = _stored_connector(await store.connector_config(name), name)
+    """One cheap authenticated GET with `cfg` (stored or not yet saved); writes nothing.
+    A credential that cannot be resolved (env: variable not set) raises UserError."""
     cfg = cfg.model_copy(update={"retry": RetryConfig(attempts=1)})
-    path = await _probe_path(store, name, cfg)
-    client = Client(name, cfg, connector_id=cid, environ=environ, transport=transport)
-    keep_rotations(client, store, name)
     t0 = time.perf_counter()
+    client = Client(name, cfg, connector_id=connector_id, environ=environ, transport=transport)
+    if store is not None:  # a stored connector: a refresh token it rotates is kept
+        keep_rotations(client, store, name)
     try:
         ex = await client.request("GET", path)
     finally:
@@ -228,23 +254,44 @@ async def check_connection(
     # Every text below is stored and printed: the connector's secrets are masked in it.
     reason = "" if ok else client.redactor.text(auth_error or ex.error or f"HTTP {ex.status}") or ""
     trouble: Trouble | None = None
-    if not ok:
-        code = match(ex.status, reason) if ex.status in (401, 403) or not ex.status else None
+    if not ok:  # advice that fits the cause: DNS, refused, TLS, timeout, 401, 403, 429, 5xx
+        code = f"http_{ex.status}" if ex.status in (401, 403) else match(ex.status, reason)
         trouble = CATALOGUE.get(code or "test_connection_failed")
-        if ex.status in (401, 403):
-            trouble = CATALOGUE.get(f"http_{ex.status}")
-    result = ConnectionCheck(name, ok, ex.status, ms, ex.url, reason, trouble)
+    return ConnectionCheck(name, ok, ex.status, ms, ex.url, reason, trouble)
+
+
+async def check_connection(
+    store: Store,
+    name: str,
+    *,
+    environ: dict[str, str] | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> ConnectionCheck:
+    """One cheap authenticated request; the result and time are stored on the connector."""
+    cid = await store.connector_id(name)
+    cfg = _stored_connector(await store.connector_config(name), name)
+    path = await _probe_path(store, name, cfg)
+    result = await probe(
+        name, cfg, path, connector_id=cid, environ=environ, transport=transport, store=store
+    )
+    await record_check(store, cid, result)
+    return result
+
+
+async def record_check(store: Store, cid: int, result: ConnectionCheck) -> None:
+    """The result of a test on the connector (status, detail, time) and in the log."""
+    ok, name = result.ok, result.connector
     status = ConnectorStatus.CONNECTED if ok else ConnectorStatus.ERROR
-    detail = f"HTTP {ex.status} in {ms}ms" if ok else reason
+    detail = f"HTTP {result.status_code} in {result.duration_ms}ms" if ok else result.reason
     await store.set_connector_status(cid, status.value, detail, tested_at=result.tested_at)
     title = "Test connection successful" if ok else "Test is not successful"
+    trouble = result.trouble
     await store.add_log(
         LogRow(ts=result.tested_at, level=(LogLevel.INFO if ok else LogLevel.ERROR).value,
                kind=LogKind.EVENT.value, title=f"{title}: {name}",
-               details=f"GET {ex.url}: {detail}.", connector_id=cid,
+               details=f"GET {result.url}: {detail}.", connector_id=cid,
                code=None if ok else (trouble.code if trouble else "test_connection_failed"))
     )  # fmt: skip
-    return result
 
 
 def _secret_keys(cfg: ConnectorConfig) -> set[str]:

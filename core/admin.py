@@ -385,6 +385,7 @@ def service_values(svc_data: dict[str, Any]) -> dict[str, str]:
         "schedule": svc_data.get("schedule") or "",
         "cooldown_minutes": str(svc_data.get("cooldown_minutes", 60)),
         "capture_payloads": "yes" if svc_data.get("capture_payloads") else "no",
+        "filters": "; ".join(svc_data.get("filters", [])),
     }
 
 
@@ -407,6 +408,11 @@ def check_service(
     if cap not in ("yes", "no", "true", "false", "on", "off"):
         errors["capture_payloads"] = "yes or no"
     new["capture_payloads"] = cap in ("yes", "true", "on")
+    filters = [f.strip() for f in values.get("filters", "").split(";") if f.strip()]
+    if filters:
+        new["filters"] = filters
+    else:
+        new.pop("filters", None)
     if errors:
         return None, errors
     try:

@@ -54,6 +54,16 @@ class AdminAPI:
         self._writable("Editing a connector")
         return await admin.edit_connector(self.store, name, values)
 
+    async def save_connector(
+        self, values: dict[str, str], *, editing: str | None = None, force: bool = False
+    ) -> str:
+        """Test, then add or edit: a failing test refuses the save (ConnectionNotEstablished,
+        ConnectWise's words) unless `force`."""
+        from .connector_check import save_connector
+
+        self._writable("Editing a connector" if editing else "Adding a connector")
+        return await save_connector(self.store, values, editing=editing, force=force)
+
     async def secret_fields(self, name: str) -> list[admin.FormField]:
         return admin.secret_fields(await self.connector_config(name))
 

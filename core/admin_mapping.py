@@ -17,6 +17,7 @@ from .mapping.paths import get_path
 from .mapping.transforms import TransformError, chain
 from .models import MappingStatus, ValueMapping
 from .store import Store
+from .text import plural
 
 # ---- transform chains as one line of text --------------------------------------------------
 
@@ -370,7 +371,7 @@ async def bulk_map(store: Store, service: str, lookup: str, sources: list[str], 
         svc.id, lookup, [(s, value, MappingStatus.MAPPED.value) for s in sources]
     )
     await store.push_undo(
-        f"map {len(sources)} value{'s' if len(sources) != 1 else ''} of {lookup} to {value}",
+        f"map {plural(len(sources), 'value')} of {lookup} to {value}",
         {"kind": "values", "service_id": svc.id, "lookup": lookup, "rows": before}, svc.id,
     )  # fmt: skip
     return len(sources)

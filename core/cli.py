@@ -43,6 +43,7 @@ COMMAND_MODULES: list[str] = [
     "core.commands.config_cmds",
     "core.commands.run_cmds",
     "core.commands.action_cmds",
+    "core.commands.fleet_cmds",
     "core.commands.serve_cmd",
     "core.commands.resync_cmds",
 ]

@@ -28,7 +28,8 @@ _HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # No nan or inf anywhere: a timeout or a wait of inf hangs a run for ever.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
 
 def http_url(v: str) -> str:
@@ -101,7 +102,7 @@ class OAuth2ClientCredentialsAuth(_Model):
     client_secret: str
     scopes: list[str] = Field(default_factory=list)
     client_auth: Literal["body", "basic"] = "body"
-    refresh_margin: float = Field(default=60.0, ge=0)
+    refresh_margin: float = Field(default=60.0, ge=0, le=86400)
 
     @field_validator("token_url")
     @classmethod
@@ -125,16 +126,16 @@ SECRET_FIELDS = {"token", "api_key", "password", "client_secret", "refresh_token
 
 
 class RateLimit(_Model):
-    requests_per_second: float | None = Field(default=None, gt=0)
+    requests_per_second: float | None = Field(default=None, ge=0.001, le=100_000)
     concurrency: int = Field(default=4, ge=1, le=64)
-    burst: int | None = Field(default=None, ge=1)
+    burst: int | None = Field(default=None, ge=1, le=100_000)
 
 
 class RetryConfig(_Model):
     attempts: int = Field(default=5, ge=1, le=20)
-    backoff_base: float = Field(default=0.5, ge=0)
-    backoff_max: float = Field(default=30.0, ge=0)
-    retry_after_max: float = Field(default=120.0, ge=0)
+    backoff_base: float = Field(default=0.5, ge=0, le=3600)
+    backoff_max: float = Field(default=30.0, ge=0, le=3600)
+    retry_after_max: float = Field(default=120.0, ge=0, le=3600)
 
 
 class ConnectorConfig(_Model):
@@ -144,8 +145,11 @@ class ConnectorConfig(_Model):
     headers: dict[str, str] = Field(default_factory=dict)
     rate_limit: RateLimit = Field(default_factory=RateLimit)
     retry: RetryConfig = Field(default_factory=RetryConfig)
-    timeout: float = Field(default=30.0, gt=0)
+    timeout: float = Field(default=30.0, gt=0, le=3600)
     credentials: dict[str, str] = Field(default_factory=dict)  # what a preset reads
+    # other hosts that may receive this connector's credentials ("api2.example.com", or with
+    # ":port"); any other host a next link or redirect points to gets none
+    allowed_hosts: list[str] = Field(default_factory=list)
 
     @field_validator("headers")
     @classmethod
@@ -158,6 +162,17 @@ class ConnectorConfig(_Model):
         if v and not re.match(r"^https?://", v):
             raise ValueError("base_url must start with http:// or https://")
         return http_url(v).rstrip("/") if v else v
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _hosts(cls, v: list[str]) -> list[str]:
+        for host in v:
+            if not re.match(r"^[A-Za-z0-9.-]+(:\d{1,5})?$", host):
+                raise ValueError(
+                    f"allowed_hosts entry {host!r} is not a host name: write it as "
+                    '"api.example.com" or "api.example.com:8443" (no scheme, no path)'
+                )
+        return [h.lower() for h in v]
 
     @model_validator(mode="after")
     def _needs_base(self) -> ConnectorConfig:
@@ -176,7 +191,7 @@ class ConnectorConfig(_Model):
 
 
 class _Paginator(_Model):
-    max_pages: int = Field(default=10_000, ge=1)
+    max_pages: int = Field(default=10_000, ge=1, le=100_000_000)
     stop_on_empty: bool = True
     has_more_path: str | None = None
 
@@ -281,8 +296,8 @@ class Incremental(_Model):
 
 
 class StreamConfig(_Model):
-    name: str
-    key: str = "id"
+    name: str = Field(min_length=1)
+    key: str = Field(default="id", min_length=1)
     pull: Pull
     push: Push | None = None
     fields: dict[str, FieldSpec] = Field(default_factory=dict)
@@ -293,12 +308,22 @@ class ServiceConfig(_Model):
     source: str
     destination: str
     schedule: str | None = None
-    cooldown_minutes: int = Field(default=60, ge=0)
+    cooldown_minutes: int = Field(default=60, ge=0, le=525_600)  # a year at most
     enabled: bool = True
     capture_payloads: bool = False
     payload_max_bytes: int = Field(default=4096, ge=64, le=1_048_576)
     streams: list[StreamConfig] = Field(min_length=1)
     lookups: dict[str, dict[str, str]] = Field(default_factory=dict)
+    # which source records the service takes, checked before mapping (core/mapping/filters.py)
+    filters: list[str] = Field(default_factory=list)
+
+    @field_validator("filters")
+    @classmethod
+    def _filters(cls, v: list[str]) -> list[str]:
+        from .mapping.filters import parse_filters
+
+        parse_filters(v)  # a ValueError names the filter and the accepted forms
+        return [" ".join(f.split()) for f in v]
 
     @field_validator("schedule")
     @classmethod

@@ -107,6 +107,13 @@ class Push(_Model):
     id_type: Literal["string", "integer"] = "string"  # how id_field sends it
     read: ReadBeforeWrite | None = None
     batch: BatchPush | None = None
+    # A create whose answer was lost (timeout, reset, 5xx, a crash) may exist at the destination.
+    # look_up: ask push.find first; fail: keep it failed until someone decides;
+    # assume_not_created: send it again (may duplicate). Default: look_up with find, else fail.
+    on_lost_create: Literal["look_up", "assume_not_created", "fail"] | None = None
+    # A header the destination dedupes creates by ('Idempotency-Key'): a lost create is then
+    # resent with the same key (one per service, stream and external id).
+    idempotency_header: str | None = None
 
     _endpoints = field_validator("create", "update", "delete", "find")(lambda cls, v: _check(v))
 
@@ -127,6 +134,16 @@ class Push(_Model):
                 "read needs token_path (the version in the answer) or etag = true, "
                 'or update_as = "json_patch" (patch only what changed)'
             )
+        if self.on_lost_create == "look_up" and not self.find:
+            raise ValueError(
+                'on_lost_create = "look_up" needs push.find (for example '
+                'find = "GET /accounts?source_id={key}")'
+            )
         if self.update_as == "json_patch" and self.update is None:
             raise ValueError('update_as = "json_patch" needs update = "PATCH /path/{id}"')
         return self
+
+    @property
+    def lost_create(self) -> str:
+        """The policy in force: the one written, else look_up when find is set, else fail."""
+        return self.on_lost_create or ("look_up" if self.find else "fail")

@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 from .admin_api import AdminAPI
-from .errors import UserError
+from .errors import StoreFull, UserError
 from .models import (
     ApiCall,
     Connector,
@@ -26,6 +26,7 @@ from .models import (
     Step,
     StepInstance,
     Tiles,
+    Worker,
 )
 from .store import Page, PruneReport, Store, open_store
 from .store.liveness import probably_dead
@@ -48,6 +49,8 @@ class ConsoleAPI(AdminAPI):
         if not read_only:  # a run whose process died (kill -9) shows as interrupted, not running
             try:
                 await api.store.mark_interrupted()
+            except StoreFull:  # reads work on a full disk: such runs show as stale meanwhile
+                pass
             except BaseException:
                 await api.close()
                 raise
@@ -128,6 +131,10 @@ class ConsoleAPI(AdminAPI):
     async def info(self) -> dict[str, object]:
         return await self.store.info()
 
+    async def workers(self, *, include_stopped: bool = False) -> list[Worker]:
+        """The workers sharing this store; `stale` by the database's clock."""
+        return await self.store.list_workers(include_stopped=include_stopped)
+
     # ---- operator actions (core/actions.py) --------------------------------------------------
 
     def _writable(self, what: str) -> None:
@@ -141,6 +148,14 @@ class ConsoleAPI(AdminAPI):
 
         self._writable("Running a service")
         return await run_now(self.store, name, force=force, **options)
+
+    async def queue_run(self, name: str, *, force: bool = False, **options: Any) -> int:
+        """Queue a run of a service for any worker to take (the cooldown as for run now).
+        Returns the queued run's id; RunActive when the service already has a live run."""
+        from .actions import queue_run
+
+        self._writable("Queueing a run")
+        return await queue_run(self.store, name, force=force, **options)
 
     async def cancel_run(self, run_id: int) -> Run:
         from .actions import cancel_run

@@ -117,6 +117,7 @@ class Service(_Row):
     cooldown_minutes: int = 60
     capture_payloads: bool = False
     streams: list[str] = Field(default_factory=list)
+    filters: list[str] = Field(default_factory=list)  # which source records it takes
 
 
 class Run(_Row):
@@ -142,6 +143,7 @@ class Run(_Row):
     host: str | None = None  # where its process runs, its pid, and when it last said so
     pid: int | None = None
     heartbeat_at: datetime | None = None
+    worker_id: int | None = None  # the worker that claimed it, when a worker did
     stale: bool = False  # "running" but its process is gone or silent: probably dead (not stored)
 
     @property
@@ -164,6 +166,23 @@ class Run(_Row):
         if self.finished_at is None:
             return None
         return int((self.finished_at - self.started_at).total_seconds() * 1000)
+
+
+class Worker(_Row):
+    """One `syncdeck worker` process: where it runs and whether it is still alive. `stale` is
+    decided by the database's clock (the heartbeat is older than the worker's lease)."""
+
+    id: int
+    host: str
+    pid: int
+    started_at: datetime
+    heartbeat_at: datetime
+    lease_seconds: float
+    status: str  # running | stopped | lost
+    stopped_at: datetime | None = None
+    runs_in_hand: int = 0
+    heartbeat_age: float = 0.0  # seconds, by the database's clock
+    stale: bool = False
 
 
 class Step(_Row):
@@ -269,6 +288,7 @@ class Tiles(_Row):
     warnings: int
     last_update: datetime | None
     scope: str = "all"
+    milestones: int = 0  # log events of kind milestone (Levelup's cards), within `total`
 
 
 class ConnectorTiles(_Row):
@@ -278,6 +298,7 @@ class ConnectorTiles(_Row):
     warnings: int
     last_update: datetime | None
     last_synced_at: datetime | None
+    milestones: int = 0  # log events of kind milestone, within `total`
 
 
 class SearchHit(_Row):

@@ -15,15 +15,15 @@ from typing import Any
 from pydantic import BaseModel
 
 from .errors import UserError
-from .models import LogKind, Run, RunStatus, Service
+from .models import Run, RunStatus, Service
 from .store import Store
+from .timeutil import to_dt
 
 NEEDS_RESYNC_STATUSES = {
     RunStatus.FAILED: "last run failed",
     RunStatus.PARTIAL: "last run partial",
     RunStatus.INTERRUPTED: "last run interrupted",
 }
-RECONNECTED_TITLE = "Connector {name} reconnected"  # the milestone core.actions writes
 
 
 class SyncState(StrEnum):
@@ -72,25 +72,9 @@ def sync_state(svc: Service, last: Run | None, reconnected: dict[str, datetime])
     return ServiceSync(service=svc.name, state=SyncState.SYNCED, **base)
 
 
-async def reconnected_at(store: Store, connectors: list[str]) -> dict[str, datetime]:
-    """connector -> time of its newest "reconnected" milestone (30 days of log)."""
-    out: dict[str, datetime] = {}
-    for name in connectors:
-        title = RECONNECTED_TITLE.format(name=name)
-        page = await store.list_logs(
-            connector=name, kind=LogKind.MILESTONE.value, text="reconnected", limit=20
-        )
-        for event in page.items:  # newest first; the text search may match other milestones
-            if event.title == title:
-                out[name] = event.ts
-                break
-    return out
-
-
 async def sync_states(store: Store) -> list[ServiceSync]:
     services = await store.list_services()
-    names = sorted({c for s in services for c in (s.source, s.destination)})
-    reconnected = await reconnected_at(store, names)
+    reconnected = {k: to_dt(v) for k, v in (await store.reconnected_at()).items()}
     out = []
     for svc in services:
         page = await store.list_runs(service=svc.name, limit=1)

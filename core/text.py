@@ -67,3 +67,10 @@ def json_safe(document: str) -> str:
     \\uXXXX escapes: the same values for a script, nothing a terminal acts on. json.dumps already
     escapes C0 controls, and these characters can only occur inside strings."""
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """'1 minute', '60 minutes', '1,200 rows': the count and the word in the right number
+    (`words` for an irregular plural: plural(2, 'entity', 'entities'))."""
+    form = word if count == 1 else (words or word + "s")
+    return f"{count:,} {form}"

@@ -7,8 +7,10 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from .errors import UserError
+from .text import plural
 
 _SPAN = re.compile(r"^\s*(\d+)\s*(s|m|min|h|d|w)\s*$", re.IGNORECASE)
+MAX_SPAN = 36500 * 86400
 _UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -34,7 +36,10 @@ def parse_span(text: str) -> float:
             f"'{text}' is not a time span.",
             "Use a number and a unit, for example 30m, 24h, 7d or 2w.",
         )
-    return int(m.group(1)) * _UNITS[m.group(2).lower()]
+    seconds = int(m.group(1)) * _UNITS[m.group(2).lower()]
+    if seconds > MAX_SPAN:
+        raise UserError(f"'{text[:40]}' is longer than 100 years.", "Use for example 30d.")
+    return seconds
 
 
 def parse_since(text: str, *, reference: float | None = None) -> float:
@@ -93,7 +98,7 @@ def relative(ts: float | datetime | None, *, reference: float | None = None) -> 
     if hours < 24:
         return f"{round(hours)} h {suffix}"
     days = hours / 24
-    return f"{round(days)} day{'s' if round(days) != 1 else ''} {suffix}"
+    return f"{plural(round(days), 'day')} {suffix}"
 
 
 def duration(ms: int | None) -> str:
@@ -105,3 +110,30 @@ def duration(ms: int | None) -> str:
     if seconds < 60:
         return f"{seconds:.1f}s"
     return str(timedelta(seconds=int(seconds)))
+
+
+_DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
+
+
+def parse_range(text: str, *, reference: float | None = None) -> tuple[float | None, float]:
+    """A date filter as people type it, with the CLI's --since / --until parser:
+    'A..B' (each a span such as 24h or a local date or time; B is exclusive, as --until),
+    '..B' (everything before B), a date alone ('2026-11-20': that whole day), or a span or a
+    time alone ('24h', '2026-11-20 14:00': from then until now). Returns (since, until)."""
+    ref = now() if reference is None else reference
+    text = (text or "").strip()
+    if ".." in text:
+        start, _, end = text.partition("..")
+        since = parse_since(start, reference=ref) if start.strip() else None
+        until = parse_since(end, reference=ref) if end.strip() else ref
+        if since is not None and since >= until:
+            raise UserError(
+                f"'{text}' is an empty range: its start is not before its end.",
+                "Give the earlier date first, for example 2026-11-20..2026-11-22.",
+            )
+        return since, until
+    since = parse_since(text, reference=ref)
+    if _DATE_ONLY.match(text):
+        day = datetime.fromisoformat(text.strip())
+        return since, to_ts(day + timedelta(days=1))
+    return since, ref

@@ -85,12 +85,77 @@ CATALOGUE: dict[str, Trouble] = {
             ],
         ),
         _t(
+            "dns",
+            "Host name not found",
+            [
+                "The connector's base URL names a host that DNS does not know (a typo, an old "
+                "instance name, a region prefix such as webservices5 vs webservices15).",
+                "This host has no working DNS resolver or needs a proxy to reach the internet.",
+            ],
+            [
+                "Check the host name in the connector's base URL against the vendor's instance "
+                "URL (E edits it), then test again.",
+                "From this host, try `getent hosts <host>`; if it fails, fix DNS or the proxy.",
+            ],
+        ),
+        _t(
+            "connection_refused",
+            "Connection refused",
+            [
+                "Nothing listens at that host and port: the service is down, or the port in "
+                "the base URL is wrong (http vs https, a missing :8443...).",
+                "A firewall on the way rejects the connection.",
+            ],
+            [
+                "Check the port and scheme of the connector's base URL (E edits it).",
+                "Check that the service is up, and that this host may reach it (firewall, "
+                "VPN), then test again.",
+            ],
+        ),
+        _t(
+            "tls",
+            "TLS / certificate error",
+            [
+                "The server's certificate is not trusted here (self-signed, expired, another "
+                "host name), or the URL says https to a port that speaks plain http.",
+                "A proxy on the way intercepts TLS with its own certificate.",
+            ],
+            [
+                "Check the scheme and host of the base URL (https to the vendor's own name).",
+                "If a proxy re-signs TLS, add its CA to this host's trust store "
+                "(SSL_CERT_FILE), then test again.",
+            ],
+        ),
+        _t(
             "invalid_sku",
             "Invalid SKU during order submission",
             ["The product was not synced, or its category mapping is incorrect."],
             [
                 "Run the product sync so the SKU exists at the destination.",
                 "Verify the category mappings of the product.",
+            ],
+        ),
+        _t(
+            "partial_shipment",
+            "Partial shipments not updating",
+            ["The order status mapping does not cover partial shipments."],
+            [
+                "Edit the order status mapping (Autotask: the Get Order Status template) so a "
+                "partial shipment maps to a status or a note field at the destination.",
+                "Then retry the failed entities of the run.",
+            ],
+        ),
+        _t(
+            "no_orders_created",
+            "No orders created",
+            [
+                "The purchase orders have not reached the status the sync requires.",
+                "Automatic submission is disabled (the service or its schedule is off).",
+            ],
+            [
+                "Confirm the purchase orders are marked ready / approved at the source (Autotask).",
+                "Check that the service creating orders is enabled (Services, x) with a "
+                "schedule; with manual submission, run it on schedule (g, or syncdeck run).",
             ],
         ),
         _t(
@@ -182,17 +247,59 @@ CATALOGUE: dict[str, Trouble] = {
                 "Open the mappings, filter by Unmapped, map the value, then retry failed.",
             ],
         ),
+        _t(
+            "lost_create",
+            "A create whose answer was lost (it may already exist)",
+            [
+                "The destination may have created the record, but its answer never arrived "
+                "(timeout, reset, 5xx) or a run stopped before its id was kept.",
+            ],
+            [
+                "Set push.find on the stream so syncdeck looks the record up before sending "
+                "it again, or push.idempotency_header if the API takes an idempotency key.",
+                "Or check the destination yourself, then set push.on_lost_create = "
+                '"assume_not_created" and retry the failed entities.',
+            ],
+        ),
+        _t(
+            "credentials_withheld",
+            "Credentials withheld from another host",
+            ["A next link or redirect pointed to a host other than the connector's base URL."],
+            [
+                "If that host belongs to the same API, add it to the connector's allowed_hosts.",
+                "Otherwise ask the API's owner why its links leave its host.",
+            ],
+        ),
+        _t(
+            "paging_stopped",
+            "Paging stopped early",
+            [
+                "The API sent a cursor or next link already read (it does not advance), or the "
+                "max_pages guard was reached.",
+            ],
+            ["Check the stream's paginator settings (cursor_path, next_url_path, max_pages)."],
+        ),
     )
 }
 
 _TEXT_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p, re.IGNORECASE), code)
     for p, code in (
+        (r"may already exist|answer to the create was lost|created it but", "lost_create"),
         (r"\b401\b|unauthori[sz]ed", "http_401"),
         (r"\b403\b|forbidden", "http_403"),
         (r"\b429\b|too many requests|rate.?limit", "http_429"),
         (r"timed? ?out|timeout", "timeout"),
+        (
+            r"name or service not known|name resolution|nodename nor servname|getaddrinfo|"
+            r"no address associated|name does not resolve|\berrno -[235]\b",
+            "dns",
+        ),
+        (r"certificate|\bssl\b|\btls\b|wrong version number|handshake", "tls"),
+        (r"connection refused|errno 111|all connection attempts failed", "connection_refused"),
         (r"invalid sku", "invalid_sku"),
+        (r"partial(ly)? shipp?(ed|ments?)", "partial_shipment"),
+        (r"\bno orders?\b.{0,20}\bcreated\b|\b0 orders? created", "no_orders_created"),
         (r"agreement .*does not belong", "agreement_mismatch"),
         (r"customers? (are|is) not mapped|unmapped customer", "unmapped_customer"),
         (r"minimum interval between syncs|cooldown|recently completed", "cooldown"),

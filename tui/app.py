@@ -23,6 +23,7 @@ from .screens.help import HelpScreen
 from .screens.logs import LogsScreen
 from .screens.mappings import MappingsScreen
 from .screens.services import ServicesScreen
+from .screens.workers import WorkersScreen
 from .views.base import Scope
 
 # name -> factory(app) for every screen reachable by one key; more screens register here.
@@ -33,8 +34,9 @@ SCREENS_REGISTRY: dict[str, Callable[[SyncdeckApp], Screen]] = {
     "connectors": lambda app: ConnectorsScreen(),
     "services": lambda app: ServicesScreen(),
     "mappings": lambda app: MappingsScreen(),
+    "workers": lambda app: WorkersScreen(),
 }
-MAIN_SCREENS = ("logs", "connectors", "services", "mappings")
+MAIN_SCREENS = ("logs", "connectors", "services", "mappings", "workers")
 
 
 class SyncdeckApp(App[int]):
@@ -49,6 +51,7 @@ class SyncdeckApp(App[int]):
         Binding("S", "goto('services')", "Services", show=False, id="app.services"),
         Binding("M", "goto('mappings')", "Mappings", show=False, id="app.mappings"),
         Binding("L", "goto('logs')", "Logs", show=False, id="app.logs"),
+        Binding("W", "goto('workers')", "Workers", show=False, id="app.workers"),
     ]
 
     def __init__(
@@ -74,7 +77,17 @@ class SyncdeckApp(App[int]):
         self.error: UserError | None = None
         self.keys = KeyRouter(self)
 
+    def colour_classes(self, system: str | None = None) -> None:
+        """`-no-color` (NO_COLOR) and `-ansi16` (a 16-colour terminal such as TERM=linux) on
+        the app, for the styles that must not rely on shades (logs.tcss). `system`: Rich's
+        colour system of the terminal (a headless run has none)."""
+        if system is None and not self.is_headless:
+            system = getattr(self.console, "color_system", None)
+        self.set_class(bool(self.no_color), "-no-color")
+        self.set_class(system in ("standard", "windows"), "-ansi16")
+
     async def on_mount(self) -> None:
+        self.colour_classes()
         try:
             self.api = await ConsoleAPI.open(self.db, read_only=self.read_only)
             if self.scope.connector or self.scope.service:
@@ -168,6 +181,8 @@ class SyncdeckApp(App[int]):
                 continue
             done.add(binding.action)
             target = screen if binding in screen.BINDINGS else self
+            if self._check_action_state(binding.action, target) is False:
+                continue  # not offered on this view (the footer and help hide it too)
             title = binding.description or binding.action
             keys = binding.key.replace(",", " or ")
             yield SystemCommand(title, f"key: {keys}", partial(target.run_action, binding.action))

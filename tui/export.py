@@ -20,9 +20,26 @@ from .views.base import Query
 EXPORT_PAGE = 1000
 
 
+def exports_dir() -> Path:
+    """Where exports go unless told otherwise: `exports/` in the user data folder
+    (~/.local/share/syncdeck/exports on Linux), never the current directory (a git checkout)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("syncdeck", appauthor=False)) / "exports"
+
+
 def default_path(kind: str, now: float, directory: str | None = None) -> str:
     stamp = datetime.fromtimestamp(now).strftime("%Y%m%d-%H%M%S")
-    return str(Path(directory or os.getcwd()) / f"syncdeck-{kind}-{stamp}.csv")
+    return str(Path(directory or exports_dir()) / f"syncdeck-{kind}-{stamp}.csv")
+
+
+def shown_dir(path: Path) -> str:
+    """A folder as the user reads it: ~ for the home folder."""
+    home = Path.home()
+    try:
+        return "~/" + str(path.relative_to(home))
+    except ValueError:
+        return str(path)
 
 
 def _cell(value: Any) -> str:
@@ -35,10 +52,15 @@ def _cell(value: Any) -> str:
 
 
 def _target(path: str, kind: str, now: float) -> Path:
-    """The file to write: `path`, or a default name inside it when it is a folder."""
+    """The file to write: `path`, or a default name inside it when it is a folder; a name
+    alone goes into the exports folder (created when missing), not the current directory."""
     target = Path(os.path.expanduser(path))
     if target.is_dir():
         target = target / Path(default_path(kind, now)).name
+    elif not target.is_absolute() and target.parent == Path("."):
+        target = exports_dir() / target
+    if target.parent == exports_dir():
+        target.parent.mkdir(parents=True, exist_ok=True)
     if not target.parent.exists():
         raise UserError(
             f"The folder {target.parent} does not exist.", "Pick an existing folder for the CSV."

@@ -7,13 +7,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
+import socket
 import sys
 from typing import Any
 
 from ..console_api import ConsoleAPI
 from ..errors import UserError
 from ..text import clean
-from .base import add_global_flags, command, positive_int
+from .base import add_global_flags, command, positive_int, seconds_type
 from .output import output_format, render_json
 
 
@@ -102,13 +103,44 @@ async def service_disable(args: argparse.Namespace, api: ConsoleAPI) -> int:
     return 0
 
 
+async def service_filters(args: argparse.Namespace, api: ConsoleAPI) -> int:
+    """Show a service's filters, or replace them (--set "a; b") or remove them (--clear)."""
+    values = await api.service_form_values(args.name)
+    if args.set is not None or args.clear:
+        values["filters"] = "" if args.clear else args.set
+        errors = await api.check_service_form(args.name, values)
+        if errors:
+            key, msg = next(iter(errors.items()))
+            raise UserError(f"{key}: {msg}.", "Nothing was changed.")
+        await api.edit_service(args.name, values)
+        values = await api.service_form_values(args.name)
+    filters = [f for f in values["filters"].split("; ") if f]
+    if output_format(args) == "json":
+        render_json({"service": args.name, "filters": filters}, out=sys.stdout)
+    elif filters:
+        _say(f"{args.name} takes the source records where: " + "; ".join(filters) + ".")
+    else:
+        _say(f"{args.name} takes every source record (no filters).")
+    return 0
+
+
 async def worker(args: argparse.Namespace, api: ConsoleAPI) -> int:
     from ..engine.scheduler import Scheduler
 
     if args.read_only:
         raise UserError("The worker runs syncs, and --read-only forbids writing.",
                         "Start it without --read-only.")  # fmt: skip
-    sched = Scheduler(api.store, tick=args.tick, say=_say)
+    await api.store.check_for_worker()  # a SQLite file on a network mount: one line, exit 2
+    sched = Scheduler(
+        api.store, tick=args.tick, say=_say, heartbeat=args.heartbeat, lease=args.lease,
+        concurrency=args.concurrency,
+    )  # fmt: skip
+    if sched.lease < 2 * sched.heartbeat:
+        raise UserError(
+            f"The lease ({sched.lease:g}s) must be at least two heartbeats "
+            f"({sched.heartbeat:g}s each), or live workers would be declared lost.",
+            "Raise --lease or lower --heartbeat.",
+        )
     loop = asyncio.get_running_loop()
     signals = {"n": 0}
 
@@ -124,7 +156,11 @@ async def worker(args: argparse.Namespace, api: ConsoleAPI) -> int:
         loop.add_signal_handler(sig, on_signal)
     await sched.refresh()
     names = ", ".join(f"{s.name} ({s.schedule})" for s in sched.slots.values()) or "none"
-    _say(f"Worker started; scheduled services: {names}.")
+    await sched.register()
+    _say(
+        f"Worker started; scheduled services: {names}. Worker {sched.worker_id} on "
+        f"{socket.gethostname()}, heartbeat {sched.heartbeat:g}s, lease {sched.lease:g}s."
+    )
     try:
         await sched.run()
     finally:
@@ -144,11 +180,21 @@ def _tick(text: str) -> float:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not 0.1 <= value <= 3600:
+        raise argparse.ArgumentTypeError("use between 0.1 and 3600 seconds")
+    return value
+
+
 def register(subparsers: Any) -> None:
     p = command(subparsers, "cancel", cancel, help="ask a running run to stop after its page in "
                 "flight (from any process)", formats=False)  # fmt: skip
     p.add_argument("run", type=positive_int, metavar="RUN")
-    p.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+    p.add_argument("--wait", type=seconds_type, default=0, metavar="SECONDS",
                    help="wait up to SECONDS for the run to stop")  # fmt: skip
     p = command(subparsers, "retry", retry, help="a new run that pushes only the failed "
                 "entities of RUN", store="read")  # fmt: skip
@@ -177,9 +223,34 @@ def register(subparsers: Any) -> None:
     p.add_argument("name", metavar="NAME")
     p = command(inner, "disable", service_disable, help="disable a service", formats=False)
     p.add_argument("name", metavar="NAME")
+    p = command(inner, "filters", service_filters,
+                help="show a service's filters (which source records it takes), --set or --clear "
+                "them")  # fmt: skip
+    p.add_argument("name", metavar="NAME")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--set", metavar="FILTERS",
+                     help="'status = active; updated_at within 24h' (; between)")  # fmt: skip
+    how.add_argument("--clear", action="store_true", help="take every record again")
 
     p = command(subparsers, "worker", worker, formats=False,
                 help="run enabled services on their schedules until stopped (SIGTERM/SIGINT "
                 "finish the page in flight, mark the runs cancelled, exit 0)")  # fmt: skip
     p.add_argument("--tick", type=_tick, default=1.0, metavar="SECONDS",
                    help="how often schedules are checked (default 1)")  # fmt: skip
+    p.add_argument(
+        "--heartbeat",
+        type=_tick,
+        default=None,
+        metavar="SECONDS",
+        help="seconds between heartbeats (default 10, or SYNCDECK_HEARTBEAT)",
+    )
+    p.add_argument(
+        "--lease",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="a worker silent this long is lost and its runs interrupted "
+        "(default 60, or SYNCDECK_LEASE)",
+    )
+    p.add_argument("--concurrency", type=positive_int, default=4, metavar="N",
+                   help="runs this worker takes at once (default 4)")  # fmt: skip

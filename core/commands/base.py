@@ -88,17 +88,19 @@ def _span_seconds(text: str) -> float:
 
 
 MAX_ID = 2**63 - 1  # the largest id (and number) the store can hold
+MAX_SCALE = 1000  # demo --scale: about 87 million API calls
 
 
-def _positive(text: str) -> int:
+def _positive(text: str, most: int = MAX_ID) -> int:
+    """A whole number from 1 to `most` (ids: what SQLite's INTEGER holds)."""
     try:
         value = int(text)
     except ValueError:
         raise UserError(f"'{text}' is not a whole number.", "Use for example 7.") from None
     if value < 1:
         raise UserError(f"{value} is too small.", "Use 1 or more.")
-    if value > MAX_ID:
-        raise UserError(f"{text} is too large: no row has such an id.", f"Use {MAX_ID} or less.")
+    if value > most:
+        raise UserError(f"{text} is too large.", f"Use {most} or less.")
     return value
 
 
@@ -116,6 +118,10 @@ def _scale(text: str) -> int | float:
         raise UserError(f"'{text}' is not a scale.", "Use a number such as 1, 10 or 0.5.") from None
     if not value > 0:
         raise UserError(f"A scale of {text} makes no history.", "Use a number above 0.")
+    if value > MAX_SCALE:
+        raise UserError(
+            f"A scale of {text} would take days and fill the disk.", f"Use {MAX_SCALE} or less."
+        )
     return int(value) if value.is_integer() else value
 
 
@@ -124,12 +130,23 @@ def _days(text: str) -> float:
         value = float(text)
     except ValueError:
         raise UserError(f"'{text}' is not a number of days.", "Use for example 30.") from None
-    if value <= 0:
-        raise UserError(f"{text} days is not a period.", "Use a number above 0.")
+    if not 0 < value <= 36500:  # also refuses nan and inf
+        raise UserError(f"{text} days is not a period.", "Use a number above 0, such as 30.")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise UserError(f"'{text}' is not a number of seconds.", "Use for example 30.") from None
+    if not 0 <= value <= 86400:  # also refuses nan and inf
+        raise UserError(f"{text} seconds is out of range.", "Use 0 to 86400.")
     return value
 
 
 since_type = _type(_since)
+seconds_type = _type(_seconds)
 span_type = _type(_span_seconds)
 positive_int = _type(_positive)
 id_type = positive_int  # every id a command takes: a run, step, instance, entity

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from ..config_io import validate_file
@@ -30,6 +32,17 @@ async def do_import(args: argparse.Namespace, api: ConsoleAPI) -> int:
     if gone and args.prune and not _confirmed(args, gone):
         print("Nothing imported, nothing removed.", file=sys.stderr)
         return 1
+    if args.test:
+        from ..connector_check import NOT_ESTABLISHED, check_file_connectors
+
+        failed = [c for c in await check_file_connectors(args.file) if not c.ok]
+        for c in failed:
+            print(f"syncdeck: {c.connector}: {NOT_ESTABLISHED} GET {c.url}: "
+                  f"{c.reason or 'no answer'}.", file=sys.stderr)  # fmt: skip
+        if failed and not args.force:
+            print("Nothing was imported. Correct the settings, or add --force to import anyway.",
+                  file=sys.stderr)  # fmt: skip
+            return 1
     cfg = await api.import_config(args.file)
     print(f"Imported {args.file}: {_describe(cfg)}.")
     if gone and args.prune:
@@ -63,11 +76,24 @@ def _confirmed(args: argparse.Namespace, gone: list[str]) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
+def _write(path: str, text: str) -> None:
+    """Write through a temporary file next to `path`: an error leaves nothing half-written."""
+    target = Path(path).expanduser()
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(
+            f"Cannot write {path}: {exc.strerror or exc}.", "Pick a file in an existing folder."
+        ) from None
+
+
 async def do_export(args: argparse.Namespace, api: ConsoleAPI) -> int:
     text = await api.export_config()
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        _write(args.output, text)
         print(f"Wrote {args.output}.", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -97,6 +123,9 @@ def register(subparsers: Any) -> None:
         help="remove stored services the file does not name (listed, then confirmed)",
     )
     p.add_argument("--yes", action="store_true", help="confirm --prune without asking")
+    p.add_argument("--test", action="store_true", help="test each connector first; a failing "
+                   "test refuses the import (exit 1)")  # fmt: skip
+    p.add_argument("--force", action="store_true", help="with --test: import even if a test fails")
     p = command(sub, "export", do_export, help="print the stored configuration as TOML",
                 formats=False)  # fmt: skip
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")

@@ -52,9 +52,12 @@ async def db_info(args: argparse.Namespace, api: ConsoleAPI) -> int:
         ("path", info["path"]),
         ("schema", f"{info['schema']} (latest {info['latest_schema']})"),
         ("size", _size(int(info["size_bytes"]))),  # type: ignore[call-overload]
-        ("wal", _size(int(info["wal_bytes"]))),  # type: ignore[call-overload]
-        ("journal mode", info["journal_mode"]),
     ]
+    if "wal_bytes" in info:  # SQLite
+        rows.append(("wal", _size(int(info["wal_bytes"]))))  # type: ignore[call-overload]
+        rows.append(("journal mode", info["journal_mode"]))
+    if "server_version" in info:  # PostgreSQL
+        rows.append(("server version", info["server_version"]))
     rows += [(f"rows {k}", v) for k, v in dict(info["rows"]).items()]  # type: ignore[call-overload]
     if output_format(args) == "csv":
         emit_rows(args, [{"what": k, "value": v} for k, v in rows], _kv_columns())

@@ -22,7 +22,7 @@ from typing import Any, TextIO
 from pydantic import BaseModel
 
 from ..store import Page
-from ..text import clean, csv_cell, json_safe
+from ..text import clean, csv_cell, json_safe, plural
 from ..timeutil import local_minute, local_zone_name
 
 MIN_FLEX = 12
@@ -140,7 +140,7 @@ def output_format(args: Any) -> str:
 def paging_hint(page: Page[Any], first: int | None) -> str:
     """'rows 21-40 of 345 · next: --after 1234 · prev: --before 1255'."""
     if first is None:  # keyset position: the row number is not known
-        text = f"{len(page.items)} rows of {page.total}"
+        text = f"{plural(len(page.items), 'row')} of {page.total:,}"
     else:
         text = f"rows {first}-{first + len(page.items) - 1} of {page.total}"
     if page.next_key is not None:

@@ -84,6 +84,7 @@ RUN_COLUMNS = [
     attr("updated", 8, right=True),
     attr("skipped", 8, right=True),
     attr("failed", 8, right=True),
+    attr("host", 16, flex=True),
     Column("MESSAGE", lambda r: " ".join(filter(None, (r.stale_note, r.message))), 60, flex=True),
 ]
 STEP_COLUMNS = [
@@ -163,6 +164,7 @@ TILE_COLUMNS = [
     Column("LOGS 30D", lambda t: t.total, 9, right=True),
     Column("ERRORS 30D", lambda t: t.errors, 10, right=True),
     Column("WARNINGS 30D", lambda t: t.warnings, 12, right=True),
+    Column("MILESTONES 30D", lambda t: t.milestones, 14, right=True),
     Column("LAST UPDATE", lambda t: relative(t.last_update), 16),
     Column("LAST SYNCED", lambda t: relative(t.last_synced_at), 16),
 ]
@@ -267,6 +269,7 @@ async def logs(args: argparse.Namespace, api: ConsoleAPI) -> int:
         since=args.since,
         until=args.until,
         text=args.search or None,
+        account=args.account or None,
     )
     page, first = await fetch_page(args, lambda **p: api.logs(**filters, **p))
     emit_page(args, page, LOG_COLUMNS, model=LogEvent, empty="No log events match.", first=first)
@@ -308,6 +311,7 @@ async def stats(args: argparse.Namespace, api: ConsoleAPI) -> int:
             total=overall.total,
             errors=overall.errors,
             warnings=overall.warnings,
+            milestones=overall.milestones,
             last_update=overall.last_update,
             last_synced_at=None,
         )
@@ -317,7 +321,8 @@ async def stats(args: argparse.Namespace, api: ConsoleAPI) -> int:
     last = overall.last_update
     out.write(
         f"Total logs 30d: {overall.total}   Errors 30d: {overall.errors}   "
-        f"Warnings 30d: {overall.warnings}   Last update: {relative(last)}"
+        f"Warnings 30d: {overall.warnings}   Milestones 30d: {overall.milestones}   "
+        f"Last update: {relative(last)}"
         f"{f' ({local_minute(last)})' if last else ''}\n\n"
     )
     if per:
@@ -387,6 +392,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--run", type=id_type, metavar="RUN", help="events of this run")
     p.add_argument("--search", metavar="TEXT", help="text in the title or details")
     p.add_argument("--failed", action="store_true", help="only ERROR events (--level ERROR)")
+    p.add_argument("--account", metavar="ID",
+                   help="events about one record: its external or internal id")  # fmt: skip
     add_paging(p, 20)
 
     p = command(subparsers, "search", search, help="which runs, steps and entities touched an id")

@@ -1,7 +1,7 @@
 """`syncdeck run SERVICE [--full] [--stream NAME] [--dry-run] [--config FILE]`.
 
 A live progress line on stderr, a summary at the end. Exit 0 success, 3 partial, 1 failed,
-2 bad input.
+2 bad input; 143 / 130 when stopped by SIGTERM / SIGINT (the run is marked cancelled).
 """
 
 from __future__ import annotations
@@ -57,12 +57,23 @@ async def do_run(args: argparse.Namespace, api: ConsoleAPI) -> int:
                         "Run it without --read-only.")  # fmt: skip
     if args.config:
         await api.import_config(args.config)
+    if args.queue:
+        if args.dry_run:
+            raise UserError("--queue and --dry-run cannot go together.",
+                            "Drop --queue to try a dry run here and now.")  # fmt: skip
+        run_id = await api.queue_run(args.service, force=args.force, full=args.full,
+                                     stream=args.stream)  # fmt: skip
+        print(
+            f"Run {run_id} of {args.service} queued; a `syncdeck worker` on any host sharing "
+            f"this store takes it. Watch it with `syncdeck runs --service {args.service}`."
+        )
+        return 0
     interrupt = Interrupt()
     with StopOnSignal(interrupt) as stop:
         try:
             result = await api.run_now(
                 args.service, force=args.force, full=args.full, stream=args.stream,
-                dry_run=args.dry_run, progress=ProgressLine(), interrupt=interrupt,
+                dry_run=args.dry_run, progress=ProgressLine(), interrupt=interrupt, warn=_warn,
             )  # fmt: skip
         except asyncio.CancelledError:  # a second signal: stopped at once, run marked cancelled
             if stop.signum is None:
@@ -71,6 +82,11 @@ async def do_run(args: argparse.Namespace, api: ConsoleAPI) -> int:
             return 128 + stop.signum
     print(clean(result.summary()))
     return result.exit_code if stop.signum is None else 128 + stop.signum
+
+
+def _warn(text: str) -> None:
+    sys.stderr.write(f"\nsyncdeck: {text}\n")
+    sys.stderr.flush()
 
 
 class StopOnSignal:
@@ -113,12 +129,18 @@ class StopOnSignal:
 def register(subparsers: Any) -> None:
     p = command(
         subparsers, "run", do_run, store="create", formats=False,
-        help="run one service now, headless (exit 0 success, 3 partial, 1 failed, 2 bad input)",
+        help="run one service now, headless (exit 0 success, 3 partial, 1 failed, 2 bad input, "
+        "143 / 130 stopped by SIGTERM / SIGINT: the page in flight finishes, marked cancelled)",
     )  # fmt: skip
     p.add_argument("service", metavar="SERVICE")
     p.add_argument("--full", action="store_true", help="ignore saved incremental cursors")
     p.add_argument("--stream", metavar="NAME", help="run only this stream")
     p.add_argument("--dry-run", action="store_true", help="pull and map, send nothing")
     p.add_argument("--config", metavar="FILE", help="import this TOML file first")
+    p.add_argument(
+        "--queue",
+        action="store_true",
+        help="queue it for a worker (any host sharing the store) instead of here",
+    )
     p.add_argument("--force", action="store_true",
                    help="run even inside the service's cooldown (default 60 minutes)")  # fmt: skip

@@ -3,6 +3,11 @@
 Retries 429, 5xx, timeouts and connection errors with exponential backoff and jitter, honours
 Retry-After (seconds or an HTTP date), stops after `retry.attempts`. Every attempt becomes its
 own CallRow (redacted) in `Exchange.calls`; the engine attaches them to its run, step and page.
+
+A request that is not idempotent (POST, PATCH, unless the caller says otherwise) is never resent
+blindly: only when it surely never reached the server (no connection, 429, 401 before a token
+refresh). A timeout, a reset, a cut body or a 5xx after it was sent leaves it `ambiguous`: it may
+have been processed, and the caller decides (look it up, resend with an idempotency key, fail).
 """
 
 from __future__ import annotations
@@ -24,11 +29,15 @@ from ..config import ConnectorConfig
 from ..store.records import CallRow
 from ..text import clean
 from .auth import Auth, build_auth, static_headers
+from .hosts import BodyToOtherHost, HostGuard
 from .interrupt import Interrupt, Interrupted
 from .ratelimit import RateLimiter
 from .redact import Redactor
 
 RETRY_STATUS = {429, 500, 502, 503, 504, 520, 521, 522, 523, 524, 529}
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+# the request never left this host: resending cannot double anything
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
 
 class ResponseError(Exception):
@@ -48,6 +57,8 @@ class Exchange:
     rate_limited: bool = False
     duration_ms: int = 0
     headroom: float | None = None  # share of the API's rate-limit budget left, 0..1
+    # sent, but no usable answer (timeout, reset, cut body, 5xx): it may have been processed
+    ambiguous: bool = False
 
     @property
     def status(self) -> int | None:
@@ -132,6 +143,13 @@ class Client:
         self._sleep = sleep
         self._rng = rng
         self.capture_limit = capture_limit  # None: bodies are not stored
+        self.guard = HostGuard(
+            self.base_url,
+            allowed_hosts=cfg.allowed_hosts,
+            also=[getattr(self.auth, "token_url", "")],
+            secrets=lambda: [*self.auth.secrets, *header_secrets],
+            param_names=lambda: self.auth.params.keys(),
+        )  # credentials go to the connector's own host only
         self.http = httpx.AsyncClient(
             headers=headers,
             timeout=cfg.timeout,
@@ -142,6 +160,7 @@ class Client:
                 max_keepalive_connections=max(rl.concurrency, 1) * 2,
             ),
             follow_redirects=True,
+            event_hooks={"request": [self.guard]},
         )
         self.requests = 0
         self.interrupt: Interrupt | None = None
@@ -162,7 +181,10 @@ class Client:
     def _body(self, text: str | None) -> str | None:
         if self.capture_limit is None or text is None:
             return None
-        return (self.redactor.text(text) or "")[: self.capture_limit]  # redact, then cut
+        # Redact, then cut; only the head that can reach the kept part is redacted (a 1 MB page
+        # costs what its first few KB do).
+        head = text[: self.capture_limit + self.redactor.reach]
+        return (self.redactor.text(head) or "")[: self.capture_limit]
 
     async def request(
         self,
@@ -172,9 +194,14 @@ class Client:
         params: dict[str, Any] | None = None,
         json: Any = None,
         headers: dict[str, str] | None = None,
+        idempotent: bool | None = None,
         data: list[tuple[str, str]] | None = None,
     ) -> Exchange:
-        """One logical request. `data`: form fields, sent application/x-www-form-urlencoded."""
+        """One logical request. `idempotent` (default: by method) says whether an attempt whose
+        answer was lost may be resent; when not, such an attempt ends the exchange `ambiguous`.
+        `data`: form fields, sent application/x-www-form-urlencoded."""
+        if idempotent is None:
+            idempotent = method.upper() in IDEMPOTENT_METHODS
         url = self.url_for(path_or_url)
         retry = self.cfg.retry
         ex = Exchange(method=method, url=self.redactor.url(url))
@@ -196,33 +223,33 @@ class Client:
             t0 = time.perf_counter()
             resp: httpx.Response | None = None
             error = ""
+            lost = False  # sent, answer lost
             try:
                 async with self.limiter.slot():
                     self.requests += 1
                     try:
+                        # merged into the URL's own query: httpx would replace it (a next
+                        # link's cursor) with `params`
+                        target = httpx.URL(url).copy_merge_params(merged) if merged else url
                         resp = await self.http.request(
-                            method, url, params=merged, json=json, headers=req_headers,
+                            method, target, json=json, headers=req_headers,
                             content=None if data is None else urlencode(data),
                         )  # fmt: skip
-                    except httpx.TimeoutException:
+                    except httpx.TimeoutException as exc:
                         error = f"timed out after {self.cfg.timeout:g}s"
+                        lost = not isinstance(exc, NOT_SENT)
                     except httpx.TransportError as exc:
                         error = _transport_words(url, exc)
+                        lost = not isinstance(exc, NOT_SENT)
+                    except (httpx.RequestError, httpx.InvalidURL, ValueError) as exc:
+                        # a URL httpx cannot send, too many redirects, an undecodable body
+                        call = self._call(method, url, started, merged, req_headers, t0)
+                        self._unsendable(ex, call, exc, idempotent, attempt)
+                        break
             except Interrupted:  # a rate-limit pause cut short: this attempt was never sent
                 ex.error = self._refusal(ex.calls[-1].error if ex.calls else "")
                 break
-            elapsed = int((time.perf_counter() - t0) * 1000)
-            call = CallRow(
-                run_id=0,
-                method=method,
-                url=self.redactor.url(str(resp.request.url) if resp is not None else url),
-                started_at=started,
-                connector_id=self.connector_id,
-                params=self.redactor.params(merged),
-                duration_ms=elapsed,
-                attempt=attempt,
-                request_headers=self.redactor.headers(req_headers),
-            )
+            call = self._call(method, url, started, merged, req_headers, t0, resp, attempt)
             if json is not None and self.capture_limit is not None:
                 call.request_body = self._body(jsonlib.dumps(json, ensure_ascii=False))
             elif data is not None and self.capture_limit is not None:
@@ -242,7 +269,9 @@ class Client:
                     ex.calls.append(call)
                     break
                 error = self._status_words(resp)
-                if status in RETRY_STATUS:
+                if not idempotent and status != 429 and (status >= 500 or status == 408):
+                    lost = True  # the server may have done it before failing to answer
+                elif status in RETRY_STATUS:
                     after = parse_retry_after(resp.headers.get("retry-after"))
                     if after is not None:
                         wait = min(after, retry.retry_after_max)
@@ -263,6 +292,10 @@ class Client:
                     break
             call.error = error
             ex.calls.append(call)
+            if lost and not idempotent:
+                ex.ambiguous = True
+                ex.error = f"{error} (not resent: the request may have been processed)"
+                break
             if attempt >= retry.attempts:
                 ex.error = f"{error} (gave up after {attempt} attempts)" if attempt > 1 else error
                 break
@@ -288,6 +321,51 @@ class Client:
     def _refusal(self, error: str) -> str:
         reason = self.interrupt.reason if self.interrupt is not None else "stopped"
         return f"{error} (not retried: {reason})" if error else f"not sent: {reason}"
+
+    def _call(
+        self,
+        method: str,
+        url: str,
+        started: float,
+        params: dict[str, Any] | None,
+        headers: dict[str, str],
+        t0: float,
+        resp: httpx.Response | None = None,
+        attempt: int = 1,
+    ) -> CallRow:
+        if resp is not None and not self.guard.allows(resp.request.url):
+            params, headers = None, {}  # withheld from another host: record what went there
+        return CallRow(
+            run_id=0,
+            method=method,
+            url=self.redactor.url(str(resp.request.url) if resp is not None else url),
+            started_at=started,
+            connector_id=self.connector_id,
+            params=self.redactor.params(params),
+            duration_ms=int((time.perf_counter() - t0) * 1000),
+            attempt=attempt,
+            request_headers=self.redactor.headers(headers),
+        )
+
+    async def pause(self, attempt: int) -> bool:
+        """The backoff before attempt `attempt + 1` of something the caller retries itself.
+        True when the run was cancelled meanwhile (then nothing should be sent again)."""
+        delay = self.backoff(attempt)
+        if self.interrupt is not None:
+            return await self.interrupt.sleep(delay, self._sleep)
+        await self._sleep(delay)
+        return False
+
+    def _unsendable(
+        self, ex: Exchange, call: CallRow, exc: Exception, idempotent: bool, attempt: int
+    ) -> None:
+        """An attempt httpx could not make or finish (bad URL, too many redirects...)."""
+        words = clean(self.redactor.text(str(exc)) or "", 200, single_line=True)
+        ex.error = call.error = f"{ex.method} {ex.url} failed: {words or type(exc).__name__}"
+        sent = not isinstance(exc, (httpx.InvalidURL, ValueError, BodyToOtherHost))
+        ex.ambiguous = sent and not idempotent
+        call.attempt = attempt
+        ex.calls.append(call)
 
     def _status_words(self, resp: httpx.Response) -> str:
         reason = resp.reason_phrase or ""

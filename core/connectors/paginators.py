@@ -2,7 +2,9 @@
 
 Every paginator stops on its own signal (total pages or records, a missing next cursor / URL /
 Link), on a has-more flag that is false, on an empty page, on a page identical to the previous
-one (json-server clamps a page past the end to the last page), and after `max_pages`.
+one (json-server clamps a page past the end to the last page), on a request it already made (a
+cursor or next link that does not advance, even with new records on each page), and after
+`max_pages`. The last two are `warning` stops: the API misbehaved and records may be missing.
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ def _signature(records: list[Any]) -> str:
     return hashlib.blake2b(ends.encode(), digest_size=12).hexdigest()
 
 
+def _request_key(req: PageRequest) -> str:
+    return json.dumps([req.path_or_url, sorted(req.params.items())], default=str)
+
+
 class Paginator:
     def __init__(self, cfg: PaginatorConfig, path: str, params: dict[str, Any]) -> None:
         self.cfg = cfg
@@ -50,10 +56,13 @@ class Paginator:
         self.pages = 0
         self.stop_reason = ""
         self._last_sig: str | None = None
+        self._asked: set[str] = set()  # every request made, to stop on one asked again
+        self.warning = False  # stopped because the API misbehaved, not because it said "done"
         self.current: PageRequest | None = None
 
     def first(self) -> PageRequest:
         self.current = self._first()
+        self._asked.add(_request_key(self.current))
         return self.current
 
     def _first(self) -> PageRequest:
@@ -85,9 +94,19 @@ class Paginator:
         nxt = self._next(body, response, records)
         if nxt is None:
             return None
+        key = _request_key(nxt)
+        if key in self._asked:
+            self.warning = True
+            self.stop_reason = (
+                f"the API asked for a page already read again ({nxt.label[:200]}): its cursor "
+                "or next link does not advance, so paging stopped there"
+            )
+            return None
         if self.pages >= c.max_pages:
+            self.warning = True
             self.stop_reason = f"stopped at the max_pages guard ({c.max_pages} pages)"
             return None
+        self._asked.add(key)
         nxt.number = self.pages + 1
         self.current = nxt
         return nxt

@@ -59,7 +59,9 @@ class Redactor:
 
     def __init__(self, secrets: list[str] | None = None) -> None:
         self._values: list[str] = []
-        self._pattern: re.Pattern[str] | None = None
+        self._pattern: re.Pattern[str] | None = None  # every encoding (slower: ~9 MB/s)
+        self._plain: re.Pattern[str] | None = None  # as is and base64 only (~100 MB/s)
+        self._escapes = "%\\"  # a text without these can hold no other encoding
         for s in secrets or []:
             self.add(s)
 
@@ -68,12 +70,21 @@ class Redactor:
             return
         self._values = sorted({*self._values, secret}, key=len, reverse=True)
         self._pattern = re.compile("|".join(secret_pattern(v) for v in self._values))
+        plain = {*self._values, *(base64.b64encode(v.encode()).decode() for v in self._values)}
+        self._plain = re.compile("|".join(map(re.escape, sorted(plain, key=len, reverse=True))))
+        if " " in secret:
+            self._escapes = "%\\+"  # '+' stands for a space in a form or a query
 
     def add_basic(self, username: str, password: str) -> None:
         """HTTP basic credentials: the password and the base64 of `username:password`."""
         token = base64.b64encode(f"{username}:{password}".encode()).decode()
         self.add(token)
         self.add(password)
+
+    @property
+    def reach(self) -> int:
+        """The longest text a secret can take in any of its encodings."""
+        return 12 * len(self._values[0]) + 12 if self._values else 0
 
     @property
     def empty(self) -> bool:
@@ -92,9 +103,33 @@ class Redactor:
         return value
 
     def text(self, value: str | None) -> str | None:
-        if not value or self._pattern is None:
+        if not value or self._pattern is None or self._plain is None:
             return value
-        return self._pattern.sub(MASK, value)
+        if not any(ch in value for ch in self._escapes):
+            return self._plain.sub(MASK, value)
+        if len(value) < 4096:
+            return self._pattern.sub(MASK, value)
+        return self._plain.sub(MASK, self._near_escapes(value))
+
+    def _near_escapes(self, value: str) -> str:
+        """The every-encoding pattern applied only around '%', backslash (and '+'): an encoded
+        secret holds one of them and is at most 12 characters per secret character long, so
+        it lies inside such a window; the literal pass over the whole text does the rest."""
+        assert self._pattern is not None
+        reach = self.reach
+        spans: list[list[int]] = []
+        for m in re.finditer("[" + re.escape(self._escapes) + "]", value):
+            lo, hi = max(0, m.start() - reach), m.end() + reach
+            if spans and lo <= spans[-1][1]:
+                spans[-1][1] = hi
+            else:
+                spans.append([lo, hi])
+        out, at = [], 0
+        for lo, hi in spans:
+            out += [value[at:lo], self._pattern.sub(MASK, value[lo:hi])]
+            at = hi
+        out.append(value[at:])
+        return "".join(out)
 
     def url(self, url: str) -> str:
         parts = urlsplit(url)

@@ -234,8 +234,7 @@ async def _generate(
             seq += 1
         if gen.sink.size() >= FLUSH_ROWS:
             await flush()
-    _live_runs(gen, now)
-    await flush()
+    await flush()  # nothing seeded is left running or queued: live runs are the engine's own
 
 
 def trigger_is_background(svc: ServiceSpec) -> bool:
@@ -262,14 +261,3 @@ def _maybe_retry(
         item = {"svc": svc, "cad": Cadence("update", 0), "of": result.run_id,
                 "indices": result.failed}  # fmt: skip
         heapq.heappush(plan, (t, seq, "retry", item))
-
-
-def _live_runs(gen: Generator, now: float) -> None:
-    """Two runs still going and one queued, as a watcher would see right now."""
-    by_name = {s.name: s for s in SERVICES}
-    gen.run(by_name["hubspot-to-connectwise"], now - 6, sync_type="full", trigger="manual",
-            mode="running", size="full", story_4711="ok")  # fmt: skip
-    gen.run(by_name["shopify-to-xero"], now - 4, sync_type="full", trigger="schedule",
-            mode="running", size="full")  # fmt: skip
-    gen.run(by_name["chargebee-to-connectwise"], now - 2, sync_type="update", trigger="schedule",
-            mode="queued", size="update")  # fmt: skip

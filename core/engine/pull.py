@@ -66,6 +66,7 @@ async def _fetch(client: Client, pull: Pull, req: PageRequest) -> Exchange:
         params=req.params or None,
         json=pull.json_body,
         headers=pull.headers or None,
+        idempotent=True,  # a pull reads, even by POST (search endpoints): resending is safe
     )
 
 

@@ -10,16 +10,18 @@ fails with that reason instead of risking a duplicate.
 from __future__ import annotations
 
 import asyncio
-import re
+import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from ..config import StreamConfig, parse_endpoint
 from ..connectors.client import Client, Exchange, ResponseError
+from ..connectors.templates import _PLACEHOLDER as PLACEHOLDER
+from ..connectors.templates import BadValue, fill
 from ..mapping.fields import Mapper, MappingFailed, Skip, payload_hash
+from ..mapping.filters import RecordFilter, first_rejection
 from ..mapping.paths import get_path
 from ..models import EntityAction, EntityStatus
 from ..store import Batch, Counts, EntityRow, IdMapRow, Store
@@ -32,6 +34,8 @@ from .write_request import WriteFailed, send
 _DRY_RUN = "dry run: nothing was sent"
 UNCHANGED = "unchanged since the last successful push"
 AMBIGUOUS = "an earlier run stopped while creating this record, so it may already exist"
+LOST = "the answer to the create was lost"
+FOUND = f"{LOST}; push.find found the record at the destination"
 
 
 _UNKNOWN: tuple[None, None, bool] = (None, None, False)
@@ -70,25 +74,31 @@ class PageOutcome:
     failures: list[tuple[str, str]] = field(default_factory=list)  # (external id, reason)
 
 
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
+def idempotency_key(service_id: int, stream: str, d: Decision) -> str:
+    """The same key for every attempt, in every run, to create one record: the destination
+    dedupes a resend (and refuses one whose body changed rather than creating a second)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"syncdeck:{service_id}:{stream}:{d.external_id}"))
+
+
+_NAMES = {"id": "destination id", "key": "source id"}
 
 
 def _endpoint(
-    template: str, *, internal_id: str = "", key: str = "", payload: dict | None = None
+    template: str, *, internal_id: str | None = None, key: str = "", payload: dict | None = None
 ) -> tuple[str, str]:
-    """METHOD and path with {id} (destination id), {key} (external id) and any other {field}
-    taken from the payload ('POST /finance/agreements/{agreementId}/additions'), percent-encoded.
-    Raises WriteFailed when the payload lacks a field the path names."""
+    """(method, path) with the ids percent-encoded, and any other {field} taken from the mapped
+    record ('POST /finance/agreements/{agreementId}/additions'). Raises BadValue for a value no
+    URL can hold or a field the record lacks."""
     method, path = parse_endpoint(template)
-    path = path.replace("{id}", quote(internal_id, safe="")).replace("{key}", quote(key, safe=""))
-
-    def fill(m: re.Match[str]) -> str:
-        value = get_path(payload or {}, m.group(1))
+    values = {"key": key} if internal_id is None else {"key": key, "id": internal_id}
+    for name in PLACEHOLDER.findall(path):
+        if name in ("id", "key"):
+            continue
+        value = get_path(payload or {}, name)
         if value in (None, ""):
-            raise WriteFailed(f"the path {template} needs {m.group(1)}, which the record lacks")
-        return quote(str(value), safe="")
-
-    return method, _PLACEHOLDER.sub(fill, path)
+            raise BadValue(f"the path {template} needs {name}, which the record lacks")
+        values[name] = str(value)
+    return method, fill(path, values, _NAMES)
 
 
 class Pusher:
@@ -101,8 +111,10 @@ class Pusher:
         *,
         service_id: int,
         dry_run: bool = False,
+        filters: list[RecordFilter] | None = None,
     ) -> None:
         self.store = store
+        self.filters = filters or []  # the service's filters: a record failing one is skipped
         self.client = client
         self.stream = stream
         self.mapper = mapper
@@ -113,8 +125,8 @@ class Pusher:
         # Id-map results of pages whose batch is queued but not committed yet (the recorder
         # writes in the background): decide() sees them as if they were in the store.
         self.unsaved: dict[str, tuple[str | None, str | None, bool]] = {}
-        self.has_refs = any(f.id_of for f in stream.fields.values())
         self._unsaved_rows: dict[str, IdMapRow] = {}
+        self.has_refs = any(f.id_of for f in stream.fields.values())
 
     async def decide(self, records: list[Any], out: PageOutcome) -> list[Decision]:
         decisions: list[Decision] = []
@@ -139,6 +151,11 @@ class Pusher:
                 reason = f"the record has no {self.stream.key} (the stream's key)"
                 append(Decision(i, f"#{i + 1}", _FAIL, reason=reason))
                 continue
+            if self.filters:
+                why = first_rejection(self.filters, rec, now())
+                if why is not None:
+                    append(Decision(i, ext, _SKIP, reason=why))
+                    continue
             try:
                 payload = map_record(rec, unmapped)
             except MappingFailed as exc:
@@ -146,6 +163,10 @@ class Pusher:
                 continue
             except Skip as exc:
                 append(Decision(i, ext, _SKIP, reason=str(exc)))
+                continue
+            except Exception as exc:  # noqa: BLE001 - one record's fault must not end the run
+                reason = f"internal error while mapping: {type(exc).__name__}: {exc}"
+                append(Decision(i, ext, _FAIL, reason=reason))
                 continue
             internal, old_hash, pending = get_known(ext, _UNKNOWN)
             if internal:
@@ -282,78 +303,134 @@ class Pusher:
     _row = id_row
 
     async def _push(self, d: Decision) -> tuple[str, str, str | None, list, IdMapRow | None]:
-        """(entity status, reason, internal id, calls, id-map row to commit)."""
-        if d.action == EntityAction.FAIL:
-            return EntityStatus.FAILED, d.reason, None, [], None
-        if d.action == EntityAction.SKIP:
-            return EntityStatus.SKIPPED, d.reason, d.internal_id, [], None
-        if self.dry_run:
-            return EntityStatus.SUCCESS, "dry run: nothing was sent", d.internal_id, [], None
+        """(entity status, reason, internal id, calls, id-map row to commit). Whatever goes wrong
+        fails this entity alone and keeps the calls it made (a create's pending mark stays)."""
+        calls: list = []
+        try:
+            if d.action == EntityAction.CREATE:
+                return await self._create(d, calls)
+            return await self._update(d, calls)
+        except (BadValue, WriteFailed) as exc:  # a URL or body that cannot be built, a failed
+            # read-before-write: this record fails, its write was not sent
+            sent = bool(calls) or d.reconcile
+            row = (
+                None if sent or d.action != EntityAction.CREATE else self._row(d, None, None, False)
+            )
+            return EntityStatus.FAILED, str(exc), d.internal_id, calls, row
+        except Exception as exc:  # noqa: BLE001 - one entity's fault must not end the run
+            reason = f"internal error while pushing: {type(exc).__name__}: {exc}"
+            return EntityStatus.FAILED, reason, d.internal_id, calls, None
+
+    async def _update(
+        self, d: Decision, calls: list
+    ) -> tuple[str, str, str | None, list, IdMapRow | None]:
         assert self.client is not None and self.stream.push is not None
         push = self.stream.push
-        calls: list = []
-        if d.action == EntityAction.CREATE and d.reconcile:
-            if not push.find:
-                reason = f"{AMBIGUOUS}; set push.find so syncdeck can look it up at the destination"
-                return EntityStatus.FAILED, reason, None, [], None
-            found, ex = await self._find(d)
-            calls.extend(ex.calls)
-            if not ex.ok:
-                return (
-                    EntityStatus.FAILED,
-                    f"{AMBIGUOUS}; looking it up failed: {ex.error}",
-                    None,
-                    calls,
-                    None,
-                )
-            if found:
-                d.action = EntityAction.UPDATE
-                d.internal_id = found
-        if d.action == EntityAction.UPDATE and push.update is None:
+        if push.update is None:
             row = self._row(d, d.internal_id, d.hash, False)
             return EntityStatus.SKIPPED, "the stream has no push.update", d.internal_id, calls, row
-        update = d.action == EntityAction.UPDATE
-        try:
-            template = (push.update or "") if update else push.create
-            ids = {"internal_id": d.internal_id or "", "key": d.external_id, "payload": d.payload}
-            method, path = _endpoint(template, **ids)
-            read_path = ""
-            if update and push.read is not None:
-                read_path = _endpoint(push.read.path, **ids)[1]
-            ex = await send(
-                self.client, push, method, path, d.payload or {}, update=update,
-                internal_id=d.internal_id, read_path=read_path, calls=calls,
-            )  # fmt: skip
-        except WriteFailed as exc:  # nothing was written: a create is not ambiguous
-            row = None if update else self._row(d, None, None, False)
-            return EntityStatus.FAILED, str(exc), d.internal_id, calls, row
+        ids = {"internal_id": d.internal_id or "", "key": d.external_id, "payload": d.payload}
+        method, path = _endpoint(push.update, **ids)
+        read_path = _endpoint(push.read.path, **ids)[1] if push.read is not None else ""
+        # the body sets the mapped fields to their values: sending it twice changes nothing more
+        ex = await send(
+            self.client, push, method, path, d.payload or {}, update=True,
+            internal_id=d.internal_id, read_path=read_path, calls=calls, idempotent=True,
+        )  # fmt: skip
         if not ex.ok:
-            if ex.status in (401, 403) and not self.confirmed:
-                self.auth_failure = ex  # the runner stops the run: the credentials are wrong
-            ambiguous = (  # never sent at all (a halted run): not ambiguous
-                d.action == EntityAction.CREATE
-                and bool(ex.calls)
-                and (ex.status is None or ex.status >= 500)
-            )
-            row = self._row(d, None, None, True) if ambiguous else None
-            if d.action == EntityAction.CREATE and not ambiguous:
-                row = self._row(d, None, None, False)
-            return EntityStatus.FAILED, ex.error, d.internal_id, calls, row
+            self._auth_check(ex)
+            return EntityStatus.FAILED, ex.error, d.internal_id, calls, None
         self.confirmed = True
-        internal = d.internal_id
-        if d.action == EntityAction.CREATE:
-            try:
-                body = ex.json()
-            except ResponseError as exc:
-                row = self._row(d, None, None, True)
-                return EntityStatus.FAILED, str(exc), None, calls, row
-            got = get_path(body, push.id_path)
-            if got in (None, ""):
-                row = self._row(d, None, None, True)
-                reason = f"the destination's answer has no {push.id_path} (push.id_path)"
-                return EntityStatus.FAILED, reason, None, calls, row
-            internal = str(got)
-        return EntityStatus.SUCCESS, "", internal, calls, self._row(d, internal, d.hash, False)
+        row = self._row(d, d.internal_id, d.hash, False)
+        return EntityStatus.SUCCESS, "", d.internal_id, calls, row
+
+    async def _create(
+        self, d: Decision, calls: list
+    ) -> tuple[str, str, str | None, list, IdMapRow | None]:
+        """Send a create; when its answer is lost, never resend blindly: look it up, resend with
+        the same idempotency key, or fail with the pending mark kept, as push.on_lost_create says.
+        """
+        assert self.client is not None and self.stream.push is not None
+        push = self.stream.push
+        key_header = push.idempotency_header
+        headers = {key_header: idempotency_key(self.service_id, self.stream.name, d)} if (
+            key_header
+        ) else None  # fmt: skip
+        lost = AMBIGUOUS if d.reconcile else ""  # why the record may already exist
+        created = False  # the destination said it created it, but its id could not be read
+        attempts = self.client.cfg.retry.attempts
+        for attempt in range(1, attempts + 1):
+            if lost and not key_header:
+                if push.lost_create == "fail" or (created and push.lost_create != "look_up"):
+                    return self._lost(d, lost, calls)
+                if push.lost_create == "look_up":
+                    found, ex = await self._find(d)
+                    calls.extend(ex.calls)
+                    if not ex.ok:
+                        reason = f"{lost}; looking it up failed: {ex.error}"
+                        return EntityStatus.FAILED, reason, None, calls, None
+                    if found and d.reconcile:  # created by an earlier run: bring it up to date
+                        d.action, d.internal_id = EntityAction.UPDATE, found
+                        return await self._update(d, calls)
+                    if found:
+                        row = self._row(d, found, d.hash, False)
+                        return EntityStatus.SUCCESS, FOUND, found, calls, row
+                    if created:
+                        return self._lost(d, lost + "; push.find does not find it yet", calls)
+                # not there (or assumed not): it is safe to send it again
+            if attempt > 1 and await self.client.pause(attempt - 1):
+                return self._lost(d, f"{lost}; the run was stopped before it was sent again", calls)
+            method, path = _endpoint(push.create, key=d.external_id, payload=d.payload)
+            # a PUT to a path named by the key creates one resource however often it is sent
+            # (Xero's PUT /Contacts is not such a path: each one creates)
+            safe = bool(key_header) or (method == "PUT" and "{key}" in push.create)
+            ex = await send(
+                self.client, push, method, path, d.payload or {}, update=False,
+                internal_id=None, read_path="", calls=calls, idempotent=safe, headers=headers,
+            )  # fmt: skip
+            if ex.ambiguous:
+                cause = ex.calls[-1].error if ex.calls and ex.calls[-1].error else ex.error
+                lost = f"{LOST} ({cause}), so the record may already exist at the destination"
+            elif not ex.ok:
+                self._auth_check(ex)
+                row = self._row(d, None, None, bool(lost))  # an earlier attempt may have landed
+                return EntityStatus.FAILED, ex.error, None, calls, row
+            else:
+                self.confirmed = True
+                try:
+                    got = get_path(ex.json(), push.id_path)
+                except ResponseError as exc:
+                    got, lost = None, f"the destination created it but {exc}"
+                else:
+                    lost = f"the destination created it but its answer has no {push.id_path}"
+                if got not in (None, ""):
+                    internal = str(got)
+                    return EntityStatus.SUCCESS, "", internal, calls, self._row(
+                        d, internal, d.hash, False
+                    )  # fmt: skip
+                created = True
+        return self._lost(d, lost, calls)
+
+    def _lost(
+        self, d: Decision, why: str, calls: list
+    ) -> tuple[str, str, str | None, list, IdMapRow | None]:
+        """Fail a create that may exist at the destination; its pending mark stays set."""
+        push = self.stream.push
+        assert push is not None
+        if push.lost_create == "fail":
+            hint = (
+                "it was not sent again, to avoid a duplicate. Set push.find so syncdeck can look "
+                "it up, or, once you have checked the destination, push.on_lost_create = "
+                '"assume_not_created" to send it again (push.on_lost_create = "fail" is the '
+                "default without push.find)"
+            )
+        else:
+            hint = f'it was not sent again (push.on_lost_create = "{push.lost_create}")'
+        return EntityStatus.FAILED, f"{why}; {hint}", None, calls, self._row(d, None, None, True)
+
+    def _auth_check(self, ex: Exchange) -> None:
+        if ex.status in (401, 403) and not self.confirmed:
+            self.auth_failure = ex  # the runner stops the run: the credentials are wrong
 
     async def _find(self, d: Decision) -> tuple[str | None, Exchange]:
         assert self.client is not None and self.stream.push is not None

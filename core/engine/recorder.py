@@ -78,7 +78,14 @@ class Recorder:
         self._writer: asyncio.Task[None] | None = None
         self._error: BaseException | None = None
 
-    async def start_run(self, sync_type: str, trigger: str, retry_of: int | None = None) -> int:
+    async def start_run(
+        self, sync_type: str, trigger: str, retry_of: int | None = None, claimed: int | None = None
+    ) -> int:
+        """A new running run; or, for a run a worker claimed from the queue, that run."""
+        if claimed is not None:
+            self.run_id = claimed
+            await self.store.update_run(claimed, sync_type=sync_type)
+            return claimed
         self.run_id = await self.store.start_run(
             self.service_id, sync_type=sync_type, trigger=trigger, retry_of=retry_of
         )

@@ -24,6 +24,7 @@ from ..connectors.oauth2_refresh import keep_rotations
 from ..connectors.paginators import make_paginator
 from ..errors import UserError
 from ..mapping.fields import Mapper
+from ..mapping.filters import parse_filters
 from ..models import LogKind, LogLevel, MappingStatus, RunStatus, StepStatus, SyncType
 from ..store import Store
 from ..store.records import InstanceRow, LogRow
@@ -31,8 +32,10 @@ from ..text import clean
 from ..timeutil import now
 from ..troubleshooting import match
 from ..troubleshooting_vendors import vendor_code
-from . import events
+from . import events, notices
 from .cursor import StepCursor
+from .full_disk import FullDiskGuard
+from .heartbeat import heartbeat_seconds
 from .pull import pages
 from .push import Pusher
 from .recorder import Recorder, StepTotals
@@ -124,9 +127,13 @@ class ServiceRun:
         transport: httpx.AsyncBaseTransport | None = None,
         retry_of: int | None = None,
         only_ids: dict[str, set[str]] | None = None,
+        claimed: int | None = None,
         interrupt: Interrupt | None = None,
+        warn: Callable[[str], Any] | None = None,
     ) -> None:
         self.store = store
+        self.claimed = claimed  # a queued run a worker claimed: record into it
+        self.warn = warn
         self.interrupt = interrupt or Interrupt()  # cancel: waits end at once; halt: send nothing
         self.only_ids = only_ids  # a retry: stream -> the external ids to push again
         self.name = name
@@ -190,6 +197,11 @@ class ServiceRun:
         keep_rotations(self.src, self.store, svc.source)  # a rotated refresh token is kept
         keep_rotations(self.dst, self.store, svc.destination)
 
+    def _warn(self, text: str) -> None:
+        """A condition the user must act on while the run goes on (the disk filled up)."""
+        if self.warn is not None:
+            self.warn(text)
+
     async def _emit(self, p: Progress) -> None:
         if self.progress is None:
             return
@@ -197,8 +209,13 @@ class ServiceRun:
         if inspect.isawaitable(out):
             await out
 
+    def _clients(self) -> list[tuple[str, Client | None]]:
+        return [(self.service.source, self.src), (self.service.destination, self.dst)]
+
     async def run(self) -> RunResult:
         await self.prepare()
+        self.guard = FullDiskGuard(self.store, self.interrupt, self._warn)
+        self.store = self.guard  # type: ignore[assignment] - the same methods, full-disk safe
         rec = Recorder(
             self.store, service_id=self.service.id, source_id=self.src_id, dest_id=self.dst_id,
             redactor=self.redactor,
@@ -209,14 +226,21 @@ class ServiceRun:
             if self.full or not any(s.incremental for s in self.streams)
             else SyncType.UPDATE
         )
-        await rec.start_run(sync_type.value, self.trigger, self.retry_of)
-        watch = RunWatch(self.store, rec.run_id, self.interrupt)
+        interval = heartbeat_seconds()  # a bad SYNCDECK_HEARTBEAT is refused before any row
+        await rec.start_run(sync_type.value, self.trigger, self.retry_of, self.claimed)
+        self.guard.armed = True  # from now on a full disk halts the run and waits for space
+        # alive even while a page waits out a long Retry-After: a heartbeat on its own timer
+        watch = RunWatch(self.guard.unguarded, rec.run_id, self.interrupt, heartbeat=interval)
         watch.start()
         status = RunStatus.SUCCESS
         message = ""
         try:
             for stream in self.streams:
                 step_status = await self._step(stream)
+                if step_status == StepStatus.CANCELLED and self.interrupt.send_nothing:
+                    status = RunStatus.FAILED  # halted: the store could not be written
+                    message = f"Stopped: {self.interrupt.reason}."
+                    break
                 if step_status == StepStatus.CANCELLED:
                     status = RunStatus.CANCELLED
                     reason = self.interrupt.reason
@@ -314,6 +338,7 @@ class ServiceRun:
         pusher = Pusher(
             store, self.dst, stream, Mapper(stream, self.lookups),
             service_id=self.service.id, dry_run=self.dry_run,
+            filters=parse_filters(self.cfg.filters),
         )  # fmt: skip
         totals = StepTotals()
         error = ""
@@ -339,7 +364,7 @@ class ServiceRun:
                     retries=ex.retries, headroom=ex.headroom, status_code=ex.status,
                     duration_ms=ex.duration_ms,
                 )  # fmt: skip
-                logs = []
+                logs = notices.withheld(rec, step_id, self._clients())
                 if ex.rate_limited and not rate_note:
                     rate_note = True
                     totals.rate_limited = True
@@ -383,6 +408,7 @@ class ServiceRun:
                     if value is not None:
                         state = (self.service.id, stream.name, value)
                 totals.add(out.counts)
+                logs.extend(notices.withheld(rec, step_id, self._clients()))
                 batch = rec.page_batch(
                     step_id=step_id, instance=instance, entities=out.entities, calls=ex.calls,
                     logs=logs, entity_logs=self._failure_logs(stream, step_id, out),
@@ -418,6 +444,11 @@ class ServiceRun:
         finally:
             if checking is not None:
                 checking.cancel()
+        if paginator.warning:
+            title, details = notices.paging_stopped(self.service.source, stream.name, paginator)
+            await rec.flush(step_id=step_id, logs=[
+                rec.log(LogLevel.WARNING, title, details, step_id=step_id, code="paging_stopped")
+            ])  # fmt: skip
         await rec.drain()
         ms = int((time.perf_counter() - t0) * 1000)
         if cancelled:

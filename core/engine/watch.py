@@ -11,7 +11,6 @@ import time
 from ..connectors.interrupt import Interrupt
 from ..store import Store
 from ..store.liveness import HEARTBEAT
-from ..timeutil import now
 
 POLL = 0.5  # seconds between two looks at the run's cancel flag
 CANCELLED = "the run was cancelled"
@@ -53,7 +52,7 @@ class RunWatch:
                     self.interrupt.cancel(CANCELLED)
                 if time.monotonic() - beat >= self.heartbeat:
                     beat = time.monotonic()
-                    await self.store.update_run(self.run_id, heartbeat_at=now())
+                    await self.store.touch_run(self.run_id)  # by the database's clock
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001 - the recorder's own writes surface store trouble

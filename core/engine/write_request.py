@@ -57,6 +57,8 @@ async def send(
     internal_id: str | None,
     read_path: str,
     calls: list,
+    idempotent: bool | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Exchange:
     """The write's exchange (its calls added to `calls`). Raises WriteFailed in words."""
     attempts = 2 if update and push.read is not None else 1
@@ -72,8 +74,9 @@ async def send(
         except BodyError as exc:
             raise WriteFailed(str(exc)) from None
         ex = await client.request(
-            method, path, json=body.json, data=body.data, headers=body.headers or None
-        )
+            method, path, json=body.json, data=body.data,
+            headers={**(headers or {}), **body.headers} or None, idempotent=idempotent,
+        )  # fmt: skip
         calls.extend(ex.calls)
         if ex.status not in CONFLICT or attempt + 1 == attempts:
             break

@@ -10,25 +10,28 @@ from typing import Any
 import uvicorn
 
 
-def free_port() -> int:
+def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((host, 0))
         return int(s.getsockname()[1])
 
 
 class Served:
     """A running server: `.url`, `.stop()`; also a context manager."""
 
-    def __init__(self, app: Any, port: int | None = None) -> None:
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+    def __init__(
+        self, app: Any, port: int | None = None, *, host: str = "127.0.0.1", http: Any = "auto"
+    ) -> None:
+        self.port = port or free_port(host)
+        self.url = f"http://{host}:{self.port}"
         config = uvicorn.Config(
             app,
-            host="127.0.0.1",
+            host=host,
             port=self.port,
             log_level="error",
             access_log=False,
             lifespan="off",
+            http=http,  # a protocol class lets a test reach the connection (to reset it)
         )
         self.server = uvicorn.Server(config)
         self.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]

@@ -34,7 +34,9 @@ async def open_store(
     if is_postgres_url(location):
         from .postgres import open_postgres_store
 
-        return await open_postgres_store(str(location).strip(), create=create and not read_only)
+        return await open_postgres_store(
+            str(location).strip(), create=create and not read_only, read_only=read_only
+        )
     return await open_sqlite_store(
         resolve_db_path(location), create=create and not read_only, read_only=read_only
     )

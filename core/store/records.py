@@ -172,3 +172,33 @@ BULK_TABLES = {
     "runs": "runs", "steps": "steps", "instances": "instances", "entities": "entities",
     "calls": "api_calls", "payloads": "payloads", "logs": "log_events",
 }  # fmt: skip
+
+
+def forget_ids(batch: Batch) -> None:
+    """Undo the ids a rolled-back write_batch gave the batch's rows (the page's instance id on
+    its entities and calls, entity ids on their calls), so writing it again (the disk was
+    full, then had room) starts clean."""
+    iid = batch.instance_id
+    if batch.instance is not None and iid is not None:
+        batch.instance_id = None
+        for e in batch.entities:
+            if e.instance_id == iid:
+                e.instance_id = None
+        for c in [*batch.calls, *(c for e in batch.entities for c in e.calls)]:
+            if c.instance_id == iid:
+                c.instance_id = None
+    for e in batch.entities:
+        for c in e.calls:
+            c.entity_id = None
+
+
+@dataclass(slots=True)
+class Claim:
+    """A queued run a worker has just claimed (it is now running, owned by that worker)."""
+
+    run_id: int
+    service_id: int
+    service: str
+    trigger: str
+    retry_of: int | None = None
+    options: dict[str, Any] = field(default_factory=dict)

@@ -19,6 +19,7 @@ from ..models import (
     Step,
     StepInstance,
     ValueMapping,
+    Worker,
 )
 from ..timeutil import to_dt
 
@@ -73,6 +74,7 @@ def service(r: Row) -> Service:
         cooldown_minutes=r["cooldown_minutes"],
         capture_payloads=bool(r["capture_payloads"]),
         streams=[s.get("name", "") for s in cfg.get("streams", [])],
+        filters=[str(f) for f in cfg.get("filters", [])],
     )
 
 
@@ -100,6 +102,25 @@ def run(r: Row) -> Run:
         host=r["host"],
         pid=r["pid"],
         heartbeat_at=to_dt(r["heartbeat_at"]),
+        worker_id=r["worker_id"],
+    )
+
+
+def worker(r: Any) -> Worker:
+    """A workers row joined with its runs in hand and its heartbeat age (database clock)."""
+    age = max(0.0, float(r["db_now"]) - float(r["heartbeat_at"]))
+    return Worker(
+        id=r["id"],
+        host=r["host"],
+        pid=r["pid"],
+        started_at=to_dt(r["started_at"]),
+        heartbeat_at=to_dt(r["heartbeat_at"]),
+        lease_seconds=r["lease_seconds"],
+        status=r["status"],
+        stopped_at=to_dt(r["stopped_at"]),
+        runs_in_hand=r["runs_in_hand"],
+        heartbeat_age=age,
+        stale=r["status"] == "running" and age > float(r["lease_seconds"]),
     )
 
 

@@ -33,14 +33,18 @@ def test_cancel_from_another_process_stops_within_one_page(
             _wait(lambda: query(db, "SELECT COUNT(*) FROM instances WHERE records > 0")[0][0] >= 2)
             run_id = query(db, "SELECT id FROM runs")[0][0]
             assert main(["cancel", str(run_id), "--db", str(db)]) == 0
-            asked_at = query(db, "SELECT COUNT(*) FROM instances")[0][0]
+            asked_at = time.time()
             assert proc.wait(timeout=30) == 1
         finally:
             proc.kill()
         status, msg = query(db, "SELECT status, message FROM runs WHERE id = ?", (run_id,))[0]
         assert status == "cancelled"
         pages = query(db, "SELECT COUNT(*) FROM instances")[0][0]
-        assert pages <= asked_at + 1  # the page in flight, then it stopped
+        # Pages pulled before the request may still be committed after it (the recorder writes
+        # behind the pull); at most one page is begun after it: the one in flight.
+        begun_after = query(db, "SELECT COUNT(*) FROM instances WHERE started_at > ?",
+                            (asked_at,))[0][0]  # fmt: skip
+        assert begun_after <= 1
         assert pages < 40  # far from the 40 pages of a whole run
         assert "Cancel requested" in capsys.readouterr().out
 

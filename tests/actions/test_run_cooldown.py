@@ -15,7 +15,7 @@ def test_second_manual_run_is_refused_then_forced(tmp_path, capsys) -> None:
         capsys.readouterr()
         assert main(["run", "customers", "--db", str(db)]) == 1
         err = capsys.readouterr().err
-        assert COOLDOWN_MESSAGE.format(minutes=60) in err
+        assert COOLDOWN_MESSAGE.format(minutes="60 minutes") in err
         assert "--force" in err and "Traceback" not in err
         assert query(db, "SELECT COUNT(*) FROM runs")[0][0] == 1  # nothing started
         assert main(["run", "customers", "--force", "--db", str(db)]) == 0

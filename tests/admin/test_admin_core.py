@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import stat
 import tomllib
-from pathlib import Path
 
 import pytest
 from admin_helpers import build_admin_store
@@ -16,10 +15,10 @@ from core.secrets import read_secrets, secrets_path
 
 
 @pytest.fixture
-async def api(tmp_path: Path):
-    db = tmp_path / "a.db"
-    await build_admin_store(db)
-    api = await ConsoleAPI.open(db)
+async def api(store_location: str):
+    """The facade over a store with the admin config, once per backend."""
+    await build_admin_store(store_location)
+    api = await ConsoleAPI.open(store_location)
     yield api
     await api.close()
 
@@ -120,8 +119,8 @@ async def test_unmapped_values_from_samples_bulk_update_and_undo(api: ConsoleAPI
         await api.undo_last()
 
 
-async def test_read_only_facade_refuses_every_admin_write(tmp_path: Path) -> None:
-    db = tmp_path / "r.db"
+async def test_read_only_facade_refuses_every_admin_write(store_location: str) -> None:
+    db = store_location
     await build_admin_store(db)
     api = await ConsoleAPI.open(db, read_only=True)
     try:

@@ -14,10 +14,10 @@ from core.sandbox import CrmState, ErpState, Faults, Served, crm_app, erp_app, m
 from core.store import open_store
 
 
-async def test_a_run_records_samples_and_its_unmapped_values(tmp_path: Path) -> None:
+async def test_a_run_records_samples_and_its_unmapped_values(store_location: str) -> None:
     crm = CrmState(make_customers(25, messy=True))
     with Served(crm_app(crm)) as c, Served(erp_app(ErpState())) as e:
-        store = await open_store(tmp_path / "s.db")
+        store = await open_store(store_location)
         text = config_text(crm=c.url, erp=e.url)
         await apply(store, parse_config(text), text)
         api = ConsoleAPI(store)

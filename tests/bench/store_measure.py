@@ -134,6 +134,16 @@ async def measure(store: Store, path: Path) -> None:
         5,
     )
     await p95(
+        "failed entities of the biggest steps (console f, --failed)",
+        lambda r: lambda: store.list_entities(r.choice(ids["big_steps"]), status="failed"),
+        5,
+    )
+    await p95(
+        "runs with failures (console f, runs --failed)",
+        lambda r: lambda: store.list_runs(failed=True),
+        5,
+    )
+    await p95(
         "calls of an instance",
         lambda r: lambda: store.list_calls(instance_id=r.choice(ids["instances"])),
         5,

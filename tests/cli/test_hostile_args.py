@@ -35,7 +35,46 @@ def test_out_of_range_dates_name_the_flag(capsys, seeded_db, flag, when) -> None
     assert main(["runs", flag, when, "--db", str(seeded_db.path)]) == 2
     err = capsys.readouterr().err
     assert f"argument {flag}:" in err and "_since" not in err, err
-    assert "range" in err or "too long" in err
+    assert "range" in err or "100 years" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["prune", "--days", "nan"], "not a period"),
+        (["prune", "--days", "inf"], "not a period"),
+        (["prune", "--compress-after", "nan"], "not a period"),
+        (["prune", "--keep-payloads", "9" * 30 + "h"], "100 years"),
+        (["cancel", "1", "--wait", "nan"], "out of range"),
+        (["cancel", "1", "--wait", "1e308"], "out of range"),
+        (["demo", "--seed-only", "--scale", "1e300"], "1000 or less"),
+        (["runs", "--limit", BIG], "too large"),
+    ],
+)
+def test_numbers_out_of_range_are_refused(capsys, seeded_db, argv, words) -> None:
+    assert main([*argv, "--db", str(seeded_db.path)]) == 2
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err, err
+
+
+def test_config_export_to_a_missing_folder_is_one_line(capsys, tmp_path) -> None:
+    (tmp_path / "c.toml").write_text('[connectors.a]\nbase_url = "http://127.0.0.1:9"\n')
+    db = str(tmp_path / "s.db")
+    assert main(["config", "import", str(tmp_path / "c.toml"), "--db", db]) == 0
+    out = tmp_path / "out"
+    out.mkdir()
+    for target in (out / "no" / "such.toml", out):
+        assert main(["config", "export", "-o", str(target), "--db", db]) == 2
+        assert "Cannot write" in capsys.readouterr().err
+    assert list(out.iterdir()) == []  # nothing half-written
+
+
+@pytest.mark.parametrize("argv", [["runs"], ["runs", "--read-only"], ["config", "export"]])
+def test_a_store_path_too_long_is_one_line(capsys, tmp_path, argv) -> None:
+    db = tmp_path / ("a" * 300) / "x.db"
+    assert main([*argv, "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "File name too long" in err and "Traceback" not in err
 
 
 def test_a_folder_as_the_store_is_one_line_every_time(tmp_path) -> None:

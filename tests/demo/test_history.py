@@ -55,7 +55,9 @@ async def test_same_seed_and_now_give_the_same_history(tmp_path: Path) -> None:
 async def test_history_covers_every_status_action_and_http_status(tmp_path: Path) -> None:
     store, counts = await _seeded(tmp_path / "demo.db")
     try:
-        assert await _distinct(store, "SELECT status FROM runs") == {s.value for s in RunStatus}
+        live = {RunStatus.RUNNING.value, RunStatus.QUEUED.value}  # only the live engine's
+        finished = {s.value for s in RunStatus} - live
+        assert await _distinct(store, "SELECT status FROM runs") == finished
         assert await _distinct(store, "SELECT sync_type FROM runs") == {s.value for s in SyncType}
         assert await _distinct(store, "SELECT trigger FROM runs") == {t.value for t in Trigger}
         actions = await _distinct(store, "SELECT action FROM entities")
@@ -74,8 +76,8 @@ async def test_history_covers_every_status_action_and_http_status(tmp_path: Path
             "response_error", "oauth_expired", "duplicate_connection", "required_field_empty",
             "lookup_unmapped",
         } <= keys  # fmt: skip
-        running = await store.list_runs(status="running")
-        assert 1 <= running.total <= 2
+        for status in live:  # a seeded run never sits "running" with frozen counts
+            assert (await store.list_runs(status=status)).total == 0, status
         statuses = {c.name: c.status.value for c in await store.list_connectors()}
         assert set(statuses.values()) == {"connected", "error", "disconnected", "untested"}
         retry_after = await store._scalar(

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from core.config_push import BodyEnvelope
+from core.connectors.templates import BadValue
 from core.engine.push import _endpoint
-from core.engine.write_request import WriteFailed
 from core.mapping.bodies import BodyError, form_fields, json_patch, wrap
 from core.mapping.paths import set_path
 
@@ -51,5 +51,5 @@ def test_endpoint_placeholders_are_percent_encoded():
     assert (method, path) == ("GET", '/c?conditions=identifier="a%26b%20%22c%22%2Fd"')
     _, path = _endpoint("POST /agreements/{agreementId}/additions", payload={"agreementId": 7})
     assert path == "/agreements/7/additions"
-    with pytest.raises(WriteFailed, match="needs agreementId"):
+    with pytest.raises(BadValue, match="needs agreementId"):
         _endpoint("POST /agreements/{agreementId}/additions", payload={})

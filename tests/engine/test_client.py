@@ -6,6 +6,7 @@ import email.utils
 import time
 
 import httpx
+import pytest
 import respx
 
 from core.connectors.client import parse_retry_after
@@ -110,3 +111,45 @@ async def test_non_json_response_reads_as_words(make_client):
         assert "not JSON" in str(exc) and "text/html" in str(exc)
     else:
         raise AssertionError("expected a ResponseError")
+
+
+@respx.mock
+@pytest.mark.parametrize(
+    "answer",
+    [httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("cut"), httpx.ReadError("reset"),
+     httpx.Response(502), httpx.Response(500), httpx.Response(408)],
+    ids=["read-timeout", "cut", "reset", "502", "500", "408"],
+)  # fmt: skip
+async def test_a_post_whose_answer_was_lost_is_not_resent(make_client, answer):
+    route = respx.post("https://api.test/x").mock(side_effect=[answer, httpx.Response(201)])
+    ex = await make_client().request("POST", "/x", json={"a": 1})
+    assert route.call_count == 1 and ex.ambiguous and not ex.ok
+    assert "may have been processed" in ex.error or "failed" in ex.error
+
+
+@respx.mock
+@pytest.mark.parametrize(
+    "answer",
+    [httpx.ConnectError("refused"), httpx.ConnectTimeout("slow"), httpx.Response(429)],
+    ids=["connect-error", "connect-timeout", "429"],
+)
+async def test_a_post_that_never_arrived_is_resent(make_client, answer):
+    route = respx.post("https://api.test/x").mock(side_effect=[answer, httpx.Response(201)])
+    ex = await make_client().request("POST", "/x", json={})
+    assert route.call_count == 2 and ex.ok and not ex.ambiguous
+
+
+@respx.mock
+@pytest.mark.parametrize("method", ["PUT", "GET", "DELETE"])
+async def test_idempotent_methods_are_resent_after_a_lost_answer(make_client, method):
+    route = respx.route(method=method, url="https://api.test/x").mock(
+        side_effect=[httpx.ReadTimeout("slow"), httpx.Response(502), httpx.Response(200)]
+    )
+    ex = await make_client().request(method, "/x")
+    assert route.call_count == 3 and ex.ok
+
+
+@respx.mock
+async def test_a_url_httpx_cannot_send_is_an_error_not_a_crash(make_client):
+    ex = await make_client().request("GET", "/x\x00y")
+    assert not ex.ok and not ex.ambiguous and ex.calls and ex.error

@@ -106,6 +106,25 @@ def test_bad_token_url_is_refused() -> None:
         parse_config(text)
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ('source = "a"', 'source = "a"\ncooldown_minutes = ' + '9' * 20, "cooldown_minutes"),
+        ('name = "x"', 'name = "x"\nkey = ""', "key"),
+        ('base_url = "http://127.0.0.1:9"\n[connectors.b]', 'base_url = "http://127.0.0.1:9"\n'
+         "timeout = inf\n[connectors.b]", "timeout"),
+        ('base_url = "http://127.0.0.1:9"\n[connectors.b]', 'base_url = "http://127.0.0.1:9"\n'
+         "retry = { backoff_max = nan }\n[connectors.b]", "backoff_max"),
+        ('base_url = "http://127.0.0.1:9"\n[connectors.b]', 'base_url = "http://127.0.0.1:9"\n'
+         "rate_limit = { requests_per_second = 1e-300 }\n[connectors.b]", "requests_per_second"),
+    ],
+)  # fmt: skip
+def test_numbers_that_would_overflow_or_hang_are_refused(old: str, new: str, key: str) -> None:
+    assert old in HEAD
+    with pytest.raises(UserError, match=key):
+        parse_config(HEAD.replace(old, new, 1))
+
+
 @pytest.mark.parametrize("depth", [50_000, 2_000])
 def test_deeply_nested_arrays_are_one_clear_error(depth: int) -> None:
     text = "a = " + "[" * depth + "]" * depth + "\n"

@@ -194,3 +194,15 @@ async def test_object_without_selector_is_a_page_error(make_client):
     respx.get("https://api.test/items").mock(return_value=httpx.Response(200, json={"a": 1}))
     got, _ = await _collect(make_client(), _pull())
     assert "set data_selector" in got[0].error
+
+
+@respx.mock
+async def test_a_pull_by_post_is_retried_after_a_lost_answer(make_client):
+    """A search endpoint read by POST (HubSpot, Autotask) changes nothing: a 502 or a timeout
+    is retried like a GET (creates are not, see test_client)."""
+    route = respx.post("https://api.test/items").mock(
+        side_effect=[httpx.Response(502), httpx.ReadTimeout("slow"),
+                     httpx.Response(200, json=[{"id": 1}])]
+    )  # fmt: skip
+    got, pag = await _collect(make_client(), _pull(method="POST", json={"q": 1}))
+    assert _records(got) == [1] and route.call_count == 3

@@ -43,6 +43,17 @@ def test_no_encoding_of_a_secret_survives(secret: str, before: str, after: str, 
 
 
 @settings(max_examples=100, deadline=None)
+@given(secret=secrets, form=st.integers(0, 8), at=st.integers(0, 9000), other=st.booleans())
+def test_long_texts_are_masked_too(secret: str, form: int, at: int, other: bool) -> None:
+    """Long texts take the literal pass plus the every-encoding pattern near escapes only."""
+    encoded = encodings(secret)[form]
+    filler = ("ab%20c\\u00e9 " if other else "abc def ") * 1200
+    text = filler[:at] + encoded + filler[at:]
+    out = Redactor([secret, "another-secret"]).text(text) or ""
+    assert encoded not in out and MASK in out
+
+
+@settings(max_examples=100, deadline=None)
 @given(user=st.text(min_size=1, max_size=12).filter(lambda u: ":" not in u), secret=secrets)
 def test_basic_auth_token_never_survives(user: str, secret: str) -> None:
     r = Redactor()

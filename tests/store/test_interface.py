@@ -37,3 +37,23 @@ async def test_an_open_store_is_a_store(store, backend) -> None:
         assert store.location.endswith("store.db")
     else:
         assert store.location.startswith("postgresql://") and "@127.0.0.1:" in store.location
+
+
+def test_asyncpg_is_imported_only_for_a_postgresql_store(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import asyncio, sys\n"
+        "import core.cli, core.console_api, tui.app\n"
+        "from core.store import open_store\n"
+        "async def go():\n"
+        f"    st = await open_store({str(tmp_path / 's.db')!r})\n"
+        "    await st.list_runs()\n"
+        "    await st.close()\n"
+        "asyncio.run(go())\n"
+        "assert 'asyncpg' not in sys.modules, 'asyncpg imported'\n"
+        "assert not [m for m in sys.modules if m.startswith('core.store.postgres')]\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

@@ -146,3 +146,36 @@ def test_cli_says_one_line_and_exits_2(pg_cluster: Cluster) -> None:
         lines = done.stderr.strip().splitlines()
         assert len(lines) == 1 and "Cannot reach PostgreSQL" in lines[0], done.stderr
         assert "s3cret" not in done.stderr + done.stdout
+
+
+async def test_read_only_writes_nothing_even_when_the_role_could(pg_location: str) -> None:
+    from core.errors import UserError
+
+    st = await open_store(pg_location, read_only=True)
+    try:
+        assert (await st.list_runs()).total == 0
+        with pytest.raises((UserError, asyncpg.ReadOnlySQLTransactionError)):
+            await st.upsert_connector("crm")
+    finally:
+        await st.close()
+    st = await open_store(pg_location)
+    try:
+        assert await st.list_connectors() == []
+    finally:
+        await st.close()
+
+
+async def test_read_only_never_creates_a_store(pg_cluster: Cluster) -> None:
+    _, url = await _fresh(pg_cluster)
+    with pytest.raises(StoreError, match="No syncdeck store in"):
+        await open_store(url, read_only=True)
+    assert await _tables(url) == []
+
+
+async def test_a_password_never_appears_even_in_the_drivers_words() -> None:
+    # asyncpg quotes some parameter values in its errors (gsslib here): the password's text
+    # is masked wherever it shows up.
+    for url in ("postgresql://bob:s3cret@[::1/db", "postgresql://bob:s3cret@127.0.0.1:99999/db",
+                "postgresql://bob:s3cret@127.0.0.1:1/db?krbsrvname=x&gsslib=s3cret"):  # fmt: skip
+        text = await _refused(url)
+        assert "s3cret" not in text, text

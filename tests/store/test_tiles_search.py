@@ -119,6 +119,7 @@ async def test_search_id_across_runs_newest_first(store: Store) -> None:
             EntityRow(step_id=step, run_id=run, external_id="other", action="skip",
                       status="skipped", created_at=1000.0 + i, reason="unchanged"),
         ]))  # fmt: skip
+        await store.update_run(run, status="success", finished_at=1001.0 + i)  # one live a time
         runs.append(run)
     hits = await store.search_id("4711", limit=2)
     assert [h.run_id for h in hits.items] == runs[::-1][:2] and hits.total == 3

@@ -26,6 +26,13 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[float]:
     yield FIXED_NOW
 
 
+@pytest.fixture(autouse=True)
+def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user data folder (exports/ by default) inside the test's tmp folder."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
+    return tmp_path / "data-home"
+
+
 @pytest.fixture
 async def demo_db(tmp_path: Path) -> str:
     path = tmp_path / "demo.db"

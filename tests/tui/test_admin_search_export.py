@@ -94,7 +94,7 @@ async def test_export_connectors_writes_the_rows_shown(db: Path, tmp_path: Path)
         await settle(pilot)
         prompt = app.screen
         assert isinstance(prompt, ExportPrompt)
-        assert prompt.default.startswith(str(Path.cwd()))  # the current directory
+        assert "/syncdeck/exports/syncdeck-connectors-" in prompt.default  # never the cwd
         target = tmp_path / "connectors.csv"
         prompt.query_one("#export-path").value = str(target)
         await pilot.press("enter")

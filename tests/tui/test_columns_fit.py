@@ -133,3 +133,27 @@ async def test_resize_lays_the_columns_out_again_and_keeps_the_cursor(demo_db: s
         await settle(pilot)
         assert "pp" in table.shown_keys and table.cursor_key == key
         assert_fits(table)
+
+
+async def test_runs_at_80x24_never_cut_the_failed_count(demo_db: str) -> None:
+    """C/U/S/F of a big run is wider than its column at 80: the middle gives way, not Failed."""
+    from core.store import Batch, Counts, open_store
+
+    store = await open_store(demo_db, create=False)
+    try:
+        big = Counts(created=2, updated=13, skipped=23914, failed=1187)
+        await store.write_batch(Batch(run_id=5, run_counts=big))
+    finally:
+        await store.close()
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        table = logs_screen(app).table
+        width = table.columns["cusf"].width
+        full = table.value("5", "cusf").plain
+        assert len(full) > width  # it does not fit: the defect cut off the failed count
+        shown = table.get_cell("5", "cusf").plain
+        assert shown.endswith("/" + full.rsplit("/", 1)[1]) and "…" in shown, shown
+        assert len(shown) <= width

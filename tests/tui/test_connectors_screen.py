@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from admin_tui_helpers import app_on, build_admin_store, isolated_config, notes, settle  # noqa: F401
 
+from core.connector_check import NOT_ESTABLISHED
 from core.sandbox import CrmState, ErpState, Faults, Served, crm_app, erp_app
 from tui.screens.connector_form import ConnectorForm, ReconnectForm
 from tui.screens.connectors import ConnectorsScreen
@@ -68,7 +69,12 @@ async def test_add_connector_validates_as_you_type_then_saves(tmp_path: Path) ->
         assert any(f.key == "auth.token" for f in form.query(FormField))
         await type_into(pilot, form, "auth.token", "env:BILLING_TOKEN")
         assert form.errors == {}
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s")  # the test fails (no such host): refused, nothing saved
+        await settle(pilot, 8)
+        assert app.screen is form
+        assert NOT_ESTABLISHED in str(form.query_one("#form-error").render())
+        assert [c.name for c in await app.api.connectors()] == ["crm", "erp"]
+        await pilot.press("ctrl+f")  # saved anyway
         await settle(pilot)
         assert app.screen is screen
         assert "billing" in screen.items

@@ -161,3 +161,42 @@ async def test_value_list_from_the_destination_response_error_then_retry(
         assert app.screen is screen
         assert cell(screen.values_table, "bronze", 3) == "P-PRO"
         assert "Mapped 1 value of plans to P-PRO" in notes(app)
+
+
+async def test_the_record_shown_survives_leaving_and_coming_back(tmp_path: Path) -> None:
+    """`>` shows record 2; after Services and back the header and the rows both show record 2."""
+    db = tmp_path / "s.db"
+    await build_admin_store(db)
+    app = app_on(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_mappings(pilot)
+        grid = screen.fields_table
+        first = cell(grid, "name", 3)
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        second = cell(grid, "name", 3)
+        assert second != first
+        assert "record 2/" in screen.query_one("#map-head").render().plain
+        await pilot.press("S")
+        await settle(pilot)
+        await pilot.press("M")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "record 2/" in screen.query_one("#map-head").render().plain
+        assert cell(grid, "name", 3) == second
+        # a new pull while away (the live demo pulls every 30 s): record 2 is another record
+        from core.store import open_store
+
+        store = await open_store(db, create=False)
+        try:
+            sid = await store.service_id("customers")
+            pulled = [{"id": 7, "company": {"name": "Zeta"}}, {"id": 8, "company": {"name": "Eta"}}]
+            await store.record_samples(sid, "customers", pulled)
+        finally:
+            await store.close()
+        await pilot.press("S")
+        await settle(pilot)
+        await pilot.press("M")
+        await settle(pilot)
+        assert "record 2/2" in screen.query_one("#map-head").render().plain
+        assert cell(grid, "name", 3) == '"Eta"'  # the rows show the record the header names

@@ -143,3 +143,27 @@ def test_merged_cells_draw_the_same_cells() -> None:
         return [(ch, seg.style.clear_meta_and_links()) for seg in s for ch in seg.text]
 
     assert cells(merged) == cells(strip)
+
+
+async def test_r_while_paused_refreshes_and_clears_the_new_counter(demo_db: str) -> None:
+    """Paused, the ticks only count new rows; `r` (refresh now) shows them all the same."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = logs_screen(app)
+        await pilot.press("p")
+        await settle(pilot)
+        await add_log(demo_db, FIXED_NOW - 30, "Arrived while paused")
+        await screen._refresh(False)  # a timer tick: counted, not shown
+        await settle(pilot)
+        assert screen.query_one(RefreshIndicator).label.endswith("1 new")
+        assert not screen.table.get_row_at(0)[3].plain.startswith("Arrived while paused")
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.table.get_row_at(0)[3].plain.startswith("Arrived while paused")
+        assert "new" not in screen.query_one(RefreshIndicator).label
+        assert screen.paused  # still paused: refresh now is not resume
+        await add_log(demo_db, FIXED_NOW - 20, "Second while paused")
+        await screen._refresh(False)
+        await settle(pilot)
+        assert screen.query_one(RefreshIndicator).label.endswith("1 new")  # counted from r

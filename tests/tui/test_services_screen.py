@@ -75,8 +75,9 @@ async def test_run_now_then_its_run_in_the_log_viewer_then_the_cooldown(
         # again at once: refused by the cooldown with the seeds' words; force asks first
         await pilot.press("g")
         await wait_run(pilot, screen)
-        assert COOLDOWN in notes(app)
         assert isinstance(app.screen, Confirm)
+        assert COOLDOWN in str(app.screen.query_one("#confirm-message").render())
+        assert COOLDOWN not in notes(app)  # one message: the question, not a toast as well
         await pilot.press("n")
         await settle(pilot)
         assert (await app.api.runs(service="customers")).total == 1

@@ -54,6 +54,7 @@ async def build_store(
                 trigger="schedule" if n % 2 else "manual",
                 started_at=started,
             )
+            await store.update_run(run_id, host="worker-1.example")  # not this machine's name
             out.setdefault("first_run", run_id)
             out["last_run"] = run_id
             for s_no, stream in enumerate(STREAMS[name]):

@@ -17,7 +17,7 @@ from textual.widgets import Input
 
 from core.console_api import ConsoleAPI
 from core.errors import UserError
-from core.text import clean
+from core.text import clean, plural
 
 from ..export import default_path, deliver_csv, export_rows, rows_csv_text
 from ..views.base import Scope
@@ -170,7 +170,8 @@ class AdminScreen(Screen):
         rows = self.export_rows()  # what is shown now, before the prompt takes the focus
         if self.app.is_web:  # in a browser: a download, never a file on the server
             name = deliver_csv(self.app, rows_csv_text(rows), self.export_kind, self.now())
-            self.notify(f"Exported {len(rows):,} rows: your browser downloads {name}", markup=False)
+            shown = plural(len(rows), "row")
+            self.notify(f"Exported {shown}: your browser downloads {name}", markup=False)
             return
         what = self.screen_title + (" (filtered)" if self.search else "")
         prompt = ExportPrompt(default_path(self.export_kind, self.now()), what)
@@ -187,7 +188,8 @@ class AdminScreen(Screen):
             except UserError as exc:
                 self.notify(str(exc), severity="error", markup=False)
                 return
-            self.notify(f"Exported {len(rows):,} rows to {written}", timeout=8, markup=False)
+            shown = plural(len(rows), "row")
+            self.notify(f"Exported {shown} to {written}", timeout=8, markup=False)
 
         self.run_worker(work(), group="export", exit_on_error=False)
 

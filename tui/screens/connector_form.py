@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.binding import Binding
+
+from core.connector_check import ConnectionNotEstablished
 from core.console_api import ConsoleAPI
 
+from ..widgets.form_field import FormField
 from .form_base import FormModal, Spec
 
 PRESET_NAMES = ["autotask", "chargebee", "connectwise", "hubspot", "json_server",
@@ -22,6 +26,13 @@ def secret_placeholder(shown: str) -> str:
 
 
 class ConnectorForm(FormModal):
+    """Saving tests the connection first; a failed test refuses the save with ConnectWise's
+    words, and ctrl+f saves anyway (forced)."""
+
+    BINDINGS = [Binding("ctrl+f", "force_save", "Save anyway", id="form.force_save")]
+    footer_text = ("enter or ctrl+s: test and save · ctrl+f: save without a passing test · "
+                   "escape: cancel · tab: next field")  # fmt: skip
+
     def __init__(
         self,
         api: ConsoleAPI,
@@ -36,6 +47,7 @@ class ConnectorForm(FormModal):
         self.editing = editing
         self.existing = existing
         self.title_text = f"Edit connector {editing}" if editing else "Add a connector"
+        self.force = False
         if editing and existing is not None:
             self.values.update(api.connector_form_values(editing, existing))
         else:
@@ -67,10 +79,22 @@ class ConnectorForm(FormModal):
             values, self.names, editing=self.editing, existing=self.existing
         )
 
+    def action_force_save(self) -> None:
+        # A binding runs before the Input.Changed messages of keys typed just before it (a
+        # burst): take the fields' values as shown, as enter (a message after them) would.
+        for f in self.query(FormField):
+            if not f.input.disabled:
+                self.values[f.key] = f.input.value
+        self.force = True
+        self.action_save()
+
     async def save(self, values: dict[str, str]) -> str:
-        if self.editing:
-            return await self.api.edit_connector(self.editing, values)
-        return await self.api.add_connector(values)
+        force, self.force = self.force, False
+        try:
+            return await self.api.save_connector(values, editing=self.editing, force=force)
+        except ConnectionNotEstablished as exc:
+            exc.hint = f"ctrl+f saves it anyway. {exc.hint}".strip()
+            raise
 
 
 class ReconnectForm(FormModal):

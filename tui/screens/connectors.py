@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from core.models import Connector, ConnectorTiles
-from core.text import clean
+from core.text import clean, plural
 from core.timeutil import local_minute, relative
 
 from ..views.base import Scope, n, t
@@ -32,6 +32,7 @@ COLUMNS = [  # shown by priority as the width allows; the detail pane and export
     Col("name", "Name", 24, 0, min=12), Col("preset", "Preset", 14, 6, min=9),
     Col("status", "Status", 14, 1), Col("synced", "Synced", 11, 2),
     Col("total", "30d", 6, 5, min=5), Col("errors", "Err", 5, 3), Col("warnings", "Warn", 5, 4),
+    Col("milestones", "Miles", 5, 5),
 ]  # fmt: skip
 
 
@@ -90,7 +91,7 @@ class ConnectorsScreen(GridScreen):
         bad = sum(1 for c in items if c.status.value == "error")
         self.status(
             self.search_note(len(shown), len(items), "connectors")
-            + f"{len(items)} connector{'s' if len(items) != 1 else ''}"
+            + plural(len(items), "connector")
             + (f" · {bad} in error" if bad else "")
             + " · enter logs · t test · a add · E edit · R reconnect · D disconnect · u undo"
         )
@@ -109,6 +110,7 @@ class ConnectorsScreen(GridScreen):
                 "auth": self.api.auth_summary(self.configs.get(c.name, {})),
                 "total_30d": tl.total if tl else 0, "errors_30d": tl.errors if tl else 0,
                 "warnings_30d": tl.warnings if tl else 0,
+                "milestones_30d": tl.milestones if tl else 0,
             })  # fmt: skip
         return out
 
@@ -122,6 +124,7 @@ class ConnectorsScreen(GridScreen):
             Text(synced, no_wrap=True), n(tl.total if tl else 0),
             n(errors, style="bold #ff5f5f" if errors else ""),
             n(warnings, style="bold #d78700" if warnings else ""),
+            n(tl.milestones if tl else 0, style="#5fafff" if tl and tl.milestones else ""),
         ]  # fmt: skip
 
     def show_detail(self) -> None:
@@ -144,6 +147,11 @@ class ConnectorsScreen(GridScreen):
             text.append(f" · {clean(c.status_detail, 200, single_line=True)}")
         if c.tested_at:
             text.append(f" · tested {local_minute(c.tested_at)}", style="dim")
+        tl = self.tiles.get(name)
+        if tl is not None:
+            counts = (f"30 days: {tl.total:,} logs · {tl.errors:,} errors · "
+                      f"{tl.warnings:,} warnings · {tl.milestones:,} milestones")  # fmt: skip
+            text.append("\n" + counts, style="dim")
         text.append("\n")
         text.append(self.auth_line(data))
         if name in self.results:

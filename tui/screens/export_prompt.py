@@ -1,4 +1,5 @@
-"""The export prompt: a path for the CSV, defaulting to a file in the current directory.
+"""The export prompt: a path for the CSV, by default a file in the exports folder of the user data
+folder (never the current directory), which the prompt names.
 
 Keys typed right after `e` (a fast typist, a paste, a slow link delivering a burst) wait until
 the Input is focused, then reach it in order (tui/key_router.py)."""
@@ -11,6 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from ..export import exports_dir, shown_dir
 from ..key_router import TypeAhead
 
 
@@ -26,6 +28,9 @@ class ExportPrompt(TypeAhead, ModalScreen[str | None]):
         with Vertical(id="export-box"):
             yield Label(f"Export {self.what} to CSV (all pages, current filters)", markup=False)
             yield Input(value=self.default, id="export-path")
+            folder = shown_dir(exports_dir())
+            yield Label(f"Into {folder} unless you give a folder; a name alone goes there too.",
+                        classes="hint", markup=False)  # fmt: skip
             yield Label("enter: export · escape: cancel", classes="hint", markup=False)
 
     def on_mount(self) -> None:

@@ -76,7 +76,7 @@ class LiveLoader:
         self.show_indicator()
 
     def on_screen_resume(self) -> None:
-        if self.loads:  # back from a modal (help, export): catch up at once
+        if self.loads and not self.paused:  # back from a modal (help, export): catch up
             self.action_refresh_now()
 
     async def _refresh(self, force: bool) -> None:
@@ -89,11 +89,15 @@ class LiveLoader:
                 self.idle_ticks += 1
                 self.show_last_update()
                 return
-            if self.paused or self.app.screen is not self:
+            if (self.paused and not force) or self.app.screen is not self:
                 self._token = token
                 await self._count_new()
                 return
             await self._load(reset=False, gen=self._gen, force=force)
+            if self.paused:  # `r` while paused: shown now, counting starts again from here
+                await self._remember_newest()
+                self.new_count = 0
+                self.show_indicator()
         except UserError as exc:
             self.notify(str(exc), severity="error", markup=False)
         finally:

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input
 
 from core.console_api import ConsoleAPI
 from core.errors import UserError
+from core.text import plural
 
 from ..export import default_path, deliver_csv, export_csv, export_csv_text
 from ..views.base import KINDS, LEVELS, PAGE_SIZES, RANGES, Filters, Level, Query, Scope
@@ -48,22 +49,42 @@ def _crumb_bindings() -> list[Binding]:
     return out
 
 
+# filter key -> the list levels it works on (the drill levels below have no filters)
+FILTER_LEVELS = {
+    "cycle_level": ("logs",),
+    "cycle_kind": ("logs",),
+    "cycle_connector": ("logs", "runs"),
+    "cycle_range": ("logs", "runs"),
+}
+FILTER_HINTS = {"cycle_level": "l level", "cycle_connector": "c connector",
+                "cycle_kind": "m kind", "cycle_range": "t range"}  # fmt: skip
+
+
 class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
     """The screen on-call engineers live in. Opens on the log grid; `v` switches to Runs."""
 
     BINDINGS = [
         # The footer shows ? Help and q Quit first (KeyFooter), then these in this order: at 80
-        # columns it ends after Export; the filter keys are on the filters line.
+        # columns it ends after `v` (Refresh drops first); the filter keys are on the filters
+        # line.
         Binding("escape", "back", "Back", id="logs.back"),
         Binding("enter", "drill", "Drill in", show=False, id="logs.drill"),
         Binding("slash", "search", "Search", id="logs.search"),
         Binding("p", "pause", "Pause", id="logs.pause"),
         Binding("e", "export", "Export", id="logs.export"),
-        Binding("r", "refresh_now", "Refresh", id="logs.refresh"),
         Binding("y", "copy", "Copy", id="logs.copy"),
-        Binding("n,right_square_bracket", "next_page", "Next page", id="logs.next_page"),
-        Binding("b,left_square_bracket", "prev_page", "Prev page", id="logs.prev_page"),
+        Binding(
+            "n,right_square_bracket",
+            "next_page",
+            "Next/prev page",
+            key_display="n/b",
+            id="logs.next_page",
+        ),  # fmt: skip
+        Binding(
+            "b,left_square_bracket", "prev_page", "Prev page", show=False, id="logs.prev_page"
+        ),  # fmt: skip
         Binding("v", "toggle_root", "Log/Runs", id="logs.toggle_root"),
+        Binding("r", "refresh_now", "Refresh", id="logs.refresh"),
         Binding("z", "page_size", "Page size", show=False, id="logs.page_size"),
         Binding("l", "cycle_level", "Level", id="logs.level"),
         Binding("c", "cycle_connector", "Connector", show=False, id="logs.connector"),
@@ -122,6 +143,40 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
         self.reload()
         self.arm()
 
+    # ---- which keys work here ----------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A key is offered (footer, `?` help, palette) only where it does something: the
+        level and kind filters on the Log list, connector and range on Log and Runs (the
+        connector not in a viewer scoped to one), a crumb key only for a crumb above."""
+        if action in FILTER_LEVELS:
+            if self.level.kind not in FILTER_LEVELS[action]:
+                return False
+            if action == "cycle_connector" and (self.scope.connector or self.scope.service):
+                return False
+        if action == "crumb" and parameters:
+            return int(str(parameters[0])) < len(self.stack) - 1
+        if action == "back":
+            return self.can_go_back()
+        return True
+
+    def can_go_back(self) -> bool:
+        """escape does something here: a search box to close, a search to clear, a level to
+        go up."""
+        if self.level.search or len(self.stack) > 1:
+            return True
+        boxes = self.query("#search")
+        return bool(boxes) and boxes.first().display
+
+    def footer_description(self, action: str) -> str | None:
+        """`v` says where it goes."""
+        if action == "toggle_root":
+            return "Runs" if self.root == "logs" else "Log"
+        return None
+
+    def filter_hints(self) -> str:
+        return "  ".join(h for a, h in FILTER_HINTS.items() if self.check_action(a, ()))
+
     # ---- state -------------------------------------------------------------------------
 
     @property
@@ -154,9 +209,9 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
                 parts.append(f"Connector {f.connector or 'all'}")
             if kind == "logs":
                 parts.append(f"Kind {f.kind or 'all'}")
-            parts.append(f"Range {f.range}")
+            parts.append(self.dates_label() + " (T)" if f.dates else f"Range {f.range}")
             text.append(" · ".join(parts))
-            text.append("   l level  c connector  m kind  t range", style="dim")
+            text.append(f"   {self.filter_hints()}", style="dim")
         else:
             text.append(f"{VIEWS[kind].title}", style="bold")
             text.append("   escape back · 1-5 jump to a crumb", style="dim")
@@ -171,6 +226,7 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
     def navigate(self) -> None:
         self.table.clear_marks()
         self.show_chrome()
+        self.refresh_bindings()  # the footer offers the keys of the new level only
         self.reload()
 
     def action_drill(self) -> None:
@@ -186,6 +242,7 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
             child.search = self.level.search  # inside the run: where the id appears
         if self.level.kind == "logs":  # a log event opens its run under Runs
             self.root = "runs"
+            child.back_to = "logs"  # escape from it goes back to the log row, not to Runs
             self.stacks["runs"] = [self.stacks["runs"][0], child]
         else:
             self.stack.append(child)
@@ -206,6 +263,10 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
             return
         if self.level.search:
             self.set_search("")
+        elif len(self.stack) == 2 and self.stack[1].back_to:
+            back_to = self.stack.pop().back_to  # a run opened from a log row: back to the row
+            self.root = back_to or self.root
+            self.navigate()
         elif len(self.stack) > 1:
             self.stack.pop()
             self.navigate()
@@ -243,9 +304,6 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
         self.navigate()
 
     def _refilter(self) -> bool:
-        if self.level.kind not in ("logs", "runs"):
-            self.notify("Filters apply to the Log and Runs lists: escape to get there.", timeout=3)
-            return False
         for lv in (self.stacks["logs"][0], self.stacks["runs"][0]):
             lv.first_page()
             lv.cursor_key = None
@@ -270,13 +328,13 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
 
     def action_cycle_range(self) -> None:
         if self._refilter():
+            if self.filters.dates:  # back from the dates typed with T to the range shown
+                self.set_dates("")
+                return
             self.filters.range = RANGES[(RANGES.index(self.filters.range) + 1) % len(RANGES)]
             self.navigate()
 
     def action_cycle_connector(self) -> None:
-        if self.scope.connector or self.scope.service:
-            self.notify("The viewer is scoped; the connector filter is fixed.", timeout=3)
-            return
         if self._refilter():
             names = self._connectors
             current = self.filters.connector if self.filters.connector in names else None
@@ -299,6 +357,7 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
         search.value = self.level.search
         search.display = True
         search.focus()
+        self.refresh_bindings()
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
@@ -348,7 +407,7 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
             except UserError as exc:
                 self.notify(str(exc), severity="error", markup=False)
                 return
-            self.notify(f"Exported {rows:,} rows to {written}", timeout=8, markup=False)
+            self.notify(f"Exported {plural(rows, 'row')} to {written}", timeout=8, markup=False)
 
         self.run_worker(work(), group="export", exit_on_error=False)
 
@@ -358,6 +417,7 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
         async def work() -> None:
             rows, text = await export_csv_text(view, query)
             name = deliver_csv(self.app, text, view.kind, query.now)
-            self.notify(f"Exported {rows:,} rows: your browser downloads {name}", markup=False)
+            shown = plural(rows, "row")
+            self.notify(f"Exported {shown}: your browser downloads {name}", markup=False)
 
         self.run_worker(work(), group="export", exit_on_error=False)

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from core.models import ValueMapping
-from core.text import clean
+from core.text import clean, plural
 
 from ..views.base import t
 from ..widgets.key_footer import KeyFooter
@@ -126,6 +126,9 @@ class MappingsScreen(AdminScreen):
         if self.lookup not in view.lookups:
             self.lookup = view.lookups[0] if view.lookups else None
         self.sample = min(self.sample, max(0, len(view.samples) - 1))
+        # the rows of the record the header names, from this load's records (a new pull
+        # changes them): not the previews computed for the records of an earlier load
+        self._other_rows = {self.sample: await self._sample_rows(view)} if self.sample else {}
         self.show_fields(reset=self.loads == 0)
         await self.load_values()
         self.show_title(f"{view.service} / {view.stream}")
@@ -293,7 +296,11 @@ class MappingsScreen(AdminScreen):
                         exit_on_error=False)  # fmt: skip
 
     async def _preview_sample(self) -> None:
-        view = self.view
+        self._other_rows = {self.sample: await self._sample_rows(self.view)}
+        self.show_fields()
+
+    async def _sample_rows(self, view: Any) -> list[Any]:
+        """The field rows previewed on record number `self.sample` of `view`."""
         record = view.samples[self.sample]
         rows = []
         for r in view.rows:
@@ -306,8 +313,7 @@ class MappingsScreen(AdminScreen):
             before, after, problem = prev if prev else (None, None, "")
             rows.append(type(r)(r.dest, r.source, r.transforms, r.default, r.required,
                                 r.lookup, before, after, problem))  # fmt: skip
-        self._other_rows = {self.sample: rows}
-        self.show_fields()
+        return rows
 
     # ---- edits ---------------------------------------------------------------------------
 
@@ -385,7 +391,7 @@ class MappingsScreen(AdminScreen):
 
             def saved(count: int) -> None:
                 self.selected -= set(sources)
-                self.notify(f"Mapped {count} value{'s' if count != 1 else ''} of {lookup} to "
+                self.notify(f"Mapped {plural(count, 'value')} of {lookup} to "
                             f"{value}. u undoes it.", timeout=5, markup=False)  # fmt: skip
                 self._other_rows = {}
 

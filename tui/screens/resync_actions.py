@@ -9,7 +9,7 @@ from typing import Any
 from rich.text import Text
 from textual.binding import Binding
 
-from core.text import clean
+from core.text import clean, plural
 
 from .confirm import Confirm
 
@@ -83,7 +83,7 @@ class ResyncActions:
             if yes:
                 self.start_resync(names)
 
-        title = f"Resync {len(names)} service{'s' if len(names) != 1 else ''}"
+        title = f"Resync {plural(len(names), 'service')}"
         self.app.push_screen(Confirm(title, question, "Resync"), answer)  # type: ignore[attr-defined]
 
     def start_resync(self, names: list[str]) -> None:

@@ -1,5 +1,5 @@
 """Edit a service's settings: schedule (cron, checked as you type, with the next run shown),
-cooldown between manual runs, payload capture."""
+cooldown between manual runs, payload capture, filters (which source records it takes)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,12 @@ class ServiceForm(FormModal):
             Spec("cooldown_minutes", "Cooldown", help="minutes between manual runs"),
             Spec(
                 "capture_payloads", "Capture payloads", help="yes or no", suggestions=["yes", "no"]
+            ),  # fmt: skip
+            Spec(
+                "filters",
+                "Filters",
+                help="records it takes, ; between filters: "
+                "status = active; updated_at within 24h; type in a, b; total > 0",
             ),  # fmt: skip
         ]
 

@@ -12,11 +12,11 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from core.models import Run, Service
-from core.text import clean
+from core.text import clean, plural
 from core.timeutil import local_minute, relative
 
 from ..views.base import Scope, t
-from ..views.status import status_cell
+from ..views.status import counts_cell, status_cell
 from ..widgets.detail_pane import DetailPane
 from ..widgets.paged_table import Col
 from .confirm import Confirm
@@ -39,12 +39,6 @@ def until(ts: float, now: float) -> str:
     if ts - now < 60:
         return "in <1 min"
     return "in " + relative(ts, reference=now).replace(" from now", "")
-
-
-def counts(r: Run | None) -> str:
-    if r is None:
-        return ""
-    return f"{r.pulled}/{r.created}/{r.updated}/{r.failed}"
 
 
 class ServicesScreen(ResyncActions, GridScreen):
@@ -103,7 +97,7 @@ class ServicesScreen(ResyncActions, GridScreen):
         self.status(
             self.search_note(len(shown), total, "services")
             + self.selection_note()
-            + f"{total} service{'s' if total != 1 else ''} · enter runs · g run now · "
+            + f"{plural(total, 'service')} · enter runs · g run now · "
             "G force · x on/off · m mappings · a add · E edit · D delete · u undo"
         )
 
@@ -118,7 +112,7 @@ class ServicesScreen(ResyncActions, GridScreen):
                 "name": s.name, "source": s.source, "destination": s.destination,
                 "streams": ", ".join(s.streams), "schedule": s.schedule or "",
                 "enabled": "yes" if s.enabled else "no", "cooldown_minutes": s.cooldown_minutes,
-                "last_run": r.id if r else "", "last_status": r.status.value if r else "",
+                "last_run": r.id if r else "", "last_status": r.shown_status if r else "",
                 "last_started": local_minute(r.started_at) if r else "",
                 "pulled": r.pulled if r else "", "created": r.created if r else "",
                 "updated": r.updated if r else "", "skipped": r.skipped if r else "",
@@ -133,7 +127,9 @@ class ServicesScreen(ResyncActions, GridScreen):
         if s.name in self.running:
             last = Text(f"▶ {self.running[s.name]}", style="#5fafff", no_wrap=True)
         else:
-            last = status_cell(r.status) if r else Text("never", style="dim")
+            last = (
+                status_cell("stale" if r.stale else r.status) if r else Text("never", style="dim")
+            )
         when = relative(r.started_at, reference=now) if r else ""
         return [
             t(("✓ " if s.name in self.selected else "") + s.name, 30,
@@ -142,7 +138,8 @@ class ServicesScreen(ResyncActions, GridScreen):
             Text("yes" if s.enabled else "no", style="#5fd75f" if s.enabled else "#d78700"),
             last, sync_cell(self.states.get(s.name)), Text(when, no_wrap=True),
             Text(until(nxt, now) if nxt else "manual", no_wrap=True, style="" if nxt else "dim"),
-            Text(counts(r), justify="right"), t(s.schedule or "—", 20),
+            counts_cell(r.pulled, r.created, r.updated, failed=r.failed) if r else Text(""),
+            t(s.schedule or "—", 20),
         ]  # fmt: skip
 
     def show_detail(self) -> None:
@@ -163,6 +160,8 @@ class ServicesScreen(ResyncActions, GridScreen):
                     style="#5fd75f" if s.enabled else "#d78700")  # fmt: skip
         text.append(f"\nStreams: {clean(', '.join(s.streams) or '—', 200)}")
         nxt = self.api.next_run(s.schedule, self.now()) if s.enabled else None
+        if s.filters:
+            text.append(f"\nFilters: {clean('; '.join(s.filters), 300, single_line=True)}")
         text.append(f"\nSchedule: {clean(s.schedule or 'manual only', 60)}")
         if nxt:
             text.append(f" · next {local_minute(nxt)}")
@@ -173,7 +172,7 @@ class ServicesScreen(ResyncActions, GridScreen):
             style = "bold #d78700" if st.state.value == "needs resync" else ""
             text.append(f"\nSync: {st.state.value}{why}", style=style)
         if r is not None:
-            text.append(f"\nLast run #{r.id} {r.status.value} {local_minute(r.started_at)}: "
+            text.append(f"\nLast run #{r.id} {r.shown_status} {local_minute(r.started_at)}: "
                         f"{r.pulled} pulled, {r.created} created, {r.updated} updated, "
                         f"{r.skipped} skipped, {r.failed} failed")  # fmt: skip
             if r.message:
@@ -243,8 +242,6 @@ class ServicesScreen(ResyncActions, GridScreen):
                 if getattr(exc, "wait_seconds", None) is not None:  # the cooldown
                     msg = getattr(exc, "message", str(exc))
                     hint = getattr(exc, "hint", "").replace("add --force", "G forces it")
-                    self.notify(f"{msg} {hint}", title="cooldown", severity="warning",
-                                timeout=8, markup=False)  # fmt: skip
                     self.ask_force(name, f"{msg}\n{hint}\nRun anyway (y) or wait (n)?")
                     return
                 self.notify(str(exc), severity="error", timeout=8, markup=False)

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from core.console_api import ConsoleAPI
 from core.errors import UserError
-from core.text import clean
+from core.text import clean, plural
 
 from ..key_router import TypeAhead
 
@@ -37,7 +37,7 @@ class ValuePick(TypeAhead, ModalScreen[str | None]):
         self.state = "loading"
 
     def compose(self) -> ComposeResult:
-        title = f"Map {self.count} value{'s' if self.count != 1 else ''} of {self.lookup} to:"
+        title = f"Map {plural(self.count, 'value')} of {self.lookup} to:"
         with Vertical(classes="modal-box pick-box"):
             yield Static(Text(clean(title, 80), style="bold"), markup=False)
             yield Input(placeholder="type a value, or pick one below", id="pick-value")
@@ -68,7 +68,8 @@ class ValuePick(TypeAhead, ModalScreen[str | None]):
             return
         self.state = "ok" if self.choices else "none"
         if self.choices:
-            self.show_state(Text(f"{len(self.choices)} values from the destination", style="dim"))
+            shown = plural(len(self.choices), "value")
+            self.show_state(Text(f"{shown} from the destination", style="dim"))
         else:
             self.show_state(Text("The destination offers no list for this lookup: type the "
                                  "value.", style="dim"))  # fmt: skip

@@ -44,9 +44,18 @@ class Filters:
     range: str = "30d"
     page_size: int = 20
     failed_only: bool = False  # `f`: failed runs, steps, pages, entities, calls; ERROR logs
+    dates: str = ""  # `T`: a date or a range as typed ('2026-11-20', '2026-11-20..2026-11-22')
+    since_at: float | None = None  # what `dates` means, resolved when it was typed
+    until_at: float | None = None
+    account: str = ""  # `a`: log events about one record (external or internal id)
 
-    def since(self, now: float) -> float:
+    def since(self, now: float) -> float | None:
+        if self.dates:
+            return self.since_at
         return now - parse_span(self.range)
+
+    def until(self) -> float | None:
+        return self.until_at if self.dates else None
 
 
 @dataclass
@@ -62,6 +71,7 @@ class Level:
     cursor_key: str | None = None
     search: str = ""
     external_id: str | None = None  # entities opened from a search keep the id as a filter
+    back_to: str | None = None  # a run opened from a log row: escape returns to that root
 
     def first_page(self) -> None:
         self.after = self.before = None

@@ -106,7 +106,7 @@ class EntitiesView:
         ]  # fmt: skip
 
     def child(self, e: Entity, level: Level) -> Level | None:
-        label = f"{clean(e.external_id, 24, single_line=True)} › API calls"
+        label = f"calls of {clean(e.external_id, 24, single_line=True)}"
         return Level("calls", label, ids={**level.ids, "entity_id": e.id})
 
     def detail(self, e: Entity, now: float) -> Text:

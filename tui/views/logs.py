@@ -35,6 +35,8 @@ class LogsView:
             "connector": q.scope.connector or f.connector,
             "service": q.scope.service,
             "since": f.since(q.now),
+            "until": f.until(),
+            "account": f.account or None,
             "text": q.level.search or None,
         }
 

@@ -7,13 +7,13 @@ from typing import Any
 from rich.text import Text
 
 from core.models import Run, Step
-from core.text import clean
+from core.text import clean, plural
 from core.timeutil import duration, local_minute
 
 from ..widgets.paged_table import Col
 from .base import Level, Query, Window, n, t
 from .detail import Detail
-from .status import status_cell
+from .status import counts_cell, status_cell
 
 
 def run_duration(run: Run, now: float) -> str:
@@ -34,16 +34,17 @@ class RunsView:
         Col("type", "Type", 10, 8), Col("trigger", "Trigger", 8, 9),
         Col("started", "Started", 16, 5, min=11, keep_end=True), Col("duration", "Duration", 8, 6),
         Col("pp", "Pull/Push", 13, 7, min=9), Col("cusf", "C/U/S/F", 13, 3, min=9),
-        Col("errors", "Errors", 6, 4),
+        Col("errors", "Errors", 6, 4), Col("host", "Host", 14, 11, min=8),
     ]  # fmt: skip
 
     async def fetch(self, q: Query, **paging: Any) -> Window[Run]:
         page = await q.api.runs(
             connector=q.scope.connector or q.filters.connector, service=q.scope.service,
-            since=q.filters.since(q.now), touching=q.level.search or None,
+            since=q.filters.since(q.now), until=q.filters.until(),
+            touching=q.level.search or None,
             failed=q.filters.failed_only, **paging,
         )  # fmt: skip
-        note = f"{page.total:,} runs touched it" if q.level.search else ""
+        note = f"{plural(page.total, 'run')} touched it" if q.level.search else ""
         return Window.of(page, note).failed_note(q, "runs with failures")
 
     def cells(self, r: Run, now: float) -> list[Text]:
@@ -52,8 +53,8 @@ class RunsView:
             t(f"{r.source} → {r.destination}", 40), t(r.sync_type.value), t(r.trigger.value),
             Text(local_minute(r.started_at)), Text(run_duration(r, now), justify="right"),
             Text(f"{r.pulled:,}/{r.pushed:,}", justify="right"),
-            Text(f"{r.created}/{r.updated}/{r.skipped}/{r.failed}", justify="right"),
-            n(r.errors, "bold #ff5f5f" if r.errors else ""),
+            counts_cell(r.created, r.updated, r.skipped, failed=r.failed),
+            n(r.errors, "bold #ff5f5f" if r.errors else ""), t(r.host or "—", 60),
         ]  # fmt: skip
 
     def child(self, r: Run, level: Level) -> Level | None:
@@ -68,6 +69,8 @@ class RunsView:
         d.kv("Started", local_minute(r.started_at))
         d.kv("Finished", local_minute(r.finished_at) if r.finished_at else "still running")
         d.kv("Duration", run_duration(r, now))
+        if r.host:  # the host whose process ran it; a worker's id when a worker claimed it
+            d.kv("Host", r.host + (f" (worker {r.worker_id})" if r.worker_id else ""))
         d.kv("Pulled / pushed", f"{r.pulled:,} / {r.pushed:,}")
         d.kv("Created / updated / skipped / failed",
              f"{r.created} / {r.updated} / {r.skipped} / {r.failed}")  # fmt: skip
@@ -88,6 +91,7 @@ class RunsView:
             "duration_ms": r.duration_ms if r.duration_ms is not None else "",
             "pulled": r.pulled, "pushed": r.pushed, "created": r.created, "updated": r.updated,
             "skipped": r.skipped, "failed": r.failed, "errors": r.errors, "message": r.message,
+            "host": r.host or "",
         }  # fmt: skip
 
 
@@ -109,7 +113,8 @@ class StepsView:
         if q.level.search:
             steps = await q.api.search_steps(run_id, q.level.search)
             hits = await q.api.search_id(q.level.search, run_id=run_id, limit=1)
-            return Window(steps, len(steps), note=f"{len(steps)} steps · {hits.total} entities")
+            note = f"{plural(len(steps), 'step')} · {plural(hits.total, 'entity', 'entities')}"
+            return Window(steps, len(steps), note=note)
         page = await q.api.steps(run_id, failed=q.filters.failed_only, **paging)
         return Window.of(page).failed_note(q, "steps with failures")
 
@@ -124,7 +129,7 @@ class StepsView:
     def child(self, s: Step, level: Level) -> Level | None:
         ids = {**level.ids, "step_id": s.id}
         if level.search:  # a searched id goes straight to the entities where it appears
-            return Level("entities", f"{clean(s.stream, 30)} › {level.search}", ids=ids,
+            return Level("entities", f"{clean(s.stream, 30)} · id {level.search}", ids=ids,
                          external_id=level.search)  # fmt: skip
         return Level("instances", clean(s.stream, 30), ids=ids)
 

@@ -1,14 +1,19 @@
-"""The footer with the keys that matter most first: `?` help and `q` quit stay visible at 80
-columns, where the footer cuts off whatever comes last. Every key stays in `?` help and the
-command palette; only the order in the footer changes. (No binding of the screens using it is
-in a binding group, whose keys Textual composes inside a container.)"""
+"""The footer with the keys that matter most first: `?` help and `q` quit, then the screen's
+keys in their order. It is compact and fits its width: when the keys do not fit, long words
+get their short form ("Next/prev page" -> "Page"), then the last keys are left out whole,
+never drawn half under the command palette key. Every key stays in `?` help and the command
+palette. A screen may rename a key for its current state (`footer_description(action)`: `v`
+says "Runs" on the Log list and "Log" on Runs). (No binding of the screens using it is in a
+binding group, whose keys Textual composes inside a container.)"""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.events import Resize
 from textual.widgets import Footer
 
 FIRST = ("help", "quit")  # the App's actions, in this order
+SHORT = {"Commands": "Cmds", "Next/prev page": "Page"}
 
 
 def _rank(widget: object) -> int:
@@ -16,6 +21,40 @@ def _rank(widget: object) -> int:
     return FIRST.index(action) if action in FIRST else len(FIRST)
 
 
+def _width(key: object) -> int:
+    """Columns one compact footer key takes, its gap included."""
+    return len(str(getattr(key, "key_display", ""))) + 1 + len(getattr(key, "description", "")) + 1
+
+
 class KeyFooter(Footer):
+    def __init__(self) -> None:
+        super().__init__(compact=True)
+        self._width = 0
+
     def compose(self) -> ComposeResult:
-        yield from sorted(super().compose(), key=_rank)  # stable: the rest keep their order
+        items = sorted(super().compose(), key=_rank)  # stable: the rest keep their order
+        rename = getattr(self.screen, "footer_description", None)
+        for item in items:
+            if rename is not None:
+                item.description = rename(str(getattr(item, "action", ""))) or item.description
+        yield from self.fit(items, self.app.size.width)
+
+    @staticmethod
+    def fit(items: list, width: int) -> list:  # noqa: ANN001 - FooterKey widgets
+        palette = [k for k in items if k.has_class("-command-palette")]
+        keys = [k for k in items if k not in palette]
+
+        def used() -> int:
+            return sum(_width(k) for k in keys + palette)
+
+        for k in keys + palette:
+            if used() > width and k.description in SHORT:
+                k.description = SHORT[k.description]
+        while keys and used() > width:
+            keys.pop()
+        return keys + palette
+
+    def on_resize(self, event: Resize) -> None:
+        if event.size.width != self._width:
+            self._width = event.size.width
+            self.call_after_refresh(self.recompose)

@@ -78,10 +78,30 @@ def layout(columns: Sequence[Column], space: int, pad: int = 2) -> list[Shown]:
     return [(i, c.key, c.label, width[i], c.keep_end) for i, c in enumerate(cols) if i in width]
 
 
+class TailText(Text):
+    """A cell whose last `keep` characters are never cut (the failed count of C/U/S/F): when
+    too wide, its middle gives way ("2/13/2…/7")."""
+
+    keep = 0
+
+
+def tail_text(text: Text, keep: int) -> TailText:
+    out = TailText(justify=text.justify, no_wrap=True)
+    out.append_text(text)
+    out.keep = keep
+    return out
+
+
 def fit_cell(cell: object, width: int | None, keep_end: bool) -> object:
     """A cell as shown in `width` cells: cut with an ellipsis, or from the start (keep_end)."""
     if not isinstance(cell, Text) or width is None:
         return cell
+    if isinstance(cell, TailText) and cell.cell_len > width:
+        keep = min(cell.keep, width - 1)
+        head = cell[: max(0, width - keep - 1)]
+        head.append("…")
+        head.append_text(cell[len(cell.plain) - keep :])
+        return head
     if keep_end and "\n" not in cell.plain and cell.cell_len > width:
         return cell[len(cell.plain) - width :]
     if cell.overflow is None:

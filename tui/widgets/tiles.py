@@ -11,24 +11,32 @@ from textual.widget import Widget
 from core.timeutil import local_zone_name
 
 
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
 class Tile(Widget):
     """A label over a value. An unchanged value draws nothing (an idle tick writes 0 bytes);
     a changed value repaints only its own line, never the label, and never lays out."""
 
-    def __init__(self, label: str, *, id: str) -> None:
+    def __init__(self, label: str, *, id: str, short: str | None = None) -> None:
         super().__init__(id=id, classes="tile")
         self.label = label
+        self.short = short or label  # the label when the tile is too narrow for `label`
         self._value: str | None = None
-        self._text = self._compose_text("")
-
-    def _compose_text(self, value: str) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(self.label + "\n", style="dim")
-        text.append(value, style="bold")
-        return text
 
     def render(self) -> Text:
-        return self._text
+        """Two lines, each cut to the tile's width: a long label never pushes the value off
+        (at 80 columns "Last update (UTC)" wrapped over its value)."""
+        width = self.content_size.width or 80
+        label = self.label if len(self.label) <= width else self.short
+        text = Text(no_wrap=True)
+        text.append(_cut(label, width) + "\n", style="dim")
+        value = self._value or ""
+        if len(value) > width and " · " in value:  # "3 min ago · 09:42": the first part
+            value = value.split(" · ")[0]
+        text.append(_cut(value, width), style="bold")
+        return text
 
     def set_value(self, value: str, *, alert: str | None = None) -> None:
         self.set_class(alert == "error", "-error")
@@ -37,7 +45,6 @@ class Tile(Widget):
             return
         first = self._value is None
         self._value = value
-        self._text = self._compose_text(value)
         if first or not self.content_size:
             self.refresh()
         else:
@@ -51,7 +58,7 @@ class Tiles(Horizontal):
         yield Tile("Total logs (30d)", id="tile-total")
         yield Tile("Errors (30d)", id="tile-errors")
         yield Tile("Warnings (30d)", id="tile-warnings")
-        yield Tile(f"Last update ({local_zone_name()})", id="tile-last")
+        yield Tile(f"Last update ({local_zone_name()})", id="tile-last", short="Last update")
 
     def show(self, total: int, errors: int, warnings: int, last: str) -> None:
         self.query_one("#tile-total", Tile).set_value(f"{total:,}")

@@ -8,6 +8,7 @@ Hooks: config.py calls `check_connector` (and `expand_streams` for a whole file)
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,7 @@ PRESETS: dict[str, Preset] = {
     )
 }  # fmt: skip
 ENV = "env:"
+_HOST_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*$")  # a setting that goes into a host name
 
 
 def known() -> str:
@@ -85,6 +87,11 @@ def check_connector(cfg: ConnectorConfig) -> ConnectorConfig:
         for f in fields:
             if cfg.credentials.get(f, "").startswith(ENV):
                 raise ValueError(f"credentials.{f} is part of the URL and must be plain text")
+            if cfg.credentials.get(f) and not _HOST_PART.match(cfg.credentials[f]):
+                raise ValueError(
+                    f"credentials.{f} is part of the URL's host name: use letters, digits, "
+                    f"dots and dashes only (got {cfg.credentials.get(f, '')!r})"
+                )
         cfg.base_url = p.base_url.format(**{f: cfg.credentials.get(f, "") for f in fields})
     if "rate_limit" not in cfg.model_fields_set and p.requests_per_second:
         cfg.rate_limit = type(cfg.rate_limit)(

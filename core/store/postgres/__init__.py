@@ -15,6 +15,7 @@ from .base import PgBase
 from .bulk import Bulk
 from .changes import Changes
 from .db import create_pool, display_url, is_postgres_url, prepare, translate_error
+from .fleet import Fleet
 from .log_reads import LogReads
 from .reads import Reads
 from .retention import Retention
@@ -27,10 +28,12 @@ from .writes import Writes
 __all__ = ["LATEST", "PostgresStore", "is_postgres_url", "open_postgres_store"]
 
 TABLES = ("connectors", "services", "runs", "steps", "instances", "entities", "api_calls",
-          "payloads", "log_events")  # fmt: skip
+          "payloads", "log_events", "workers")  # fmt: skip
 
 
-class PostgresStore(PgBase, Reads, LogReads, SearchReads, Writes, Retention, State, Samples, Bulk):
+class PostgresStore(
+    PgBase, Reads, LogReads, SearchReads, Writes, Retention, State, Samples, Bulk, Fleet
+):
     """One PostgreSQL database. Use `await open_store("postgresql://...")`."""
 
     def __init__(self, url: str, pool: Any) -> None:
@@ -75,7 +78,8 @@ class PostgresStore(PgBase, Reads, LogReads, SearchReads, Writes, Retention, Sta
     # ---- change detection ------------------------------------------------------------------
 
     async def data_version(self) -> int:
-        """Changes whenever a write commits (a NOTIFY counter; a snapshot poll as fallback)."""
+        """Changes whenever a write commits: a counter of NOTIFYs (they arrive a few ms after
+        the commit, on a connection of their own), or the snapshot poll as the fallback."""
         return await self.changes.version(self.pool)
 
     async def wait_for_change(self, timeout: float) -> bool:
@@ -91,8 +95,12 @@ class PostgresStore(PgBase, Reads, LogReads, SearchReads, Writes, Retention, Sta
         }
 
 
-async def open_postgres_store(url: str, *, create: bool = True) -> PostgresStore:
-    """Connect, check and migrate. Every failure is a StoreError in the user's words."""
+async def open_postgres_store(
+    url: str, *, create: bool = True, read_only: bool = False
+) -> PostgresStore:
+    """Connect, check and migrate. Every failure is a StoreError in the user's words.
+    `read_only`: every transaction is READ ONLY on the server (nothing written, created or
+    migrated, whatever the role may do); the console still LISTENs."""
     try:
         import asyncpg  # noqa: F401
     except ModuleNotFoundError:
@@ -100,10 +108,10 @@ async def open_postgres_store(url: str, *, create: bool = True) -> PostgresStore
             "This syncdeck was installed without the PostgreSQL driver (asyncpg).",
             "Install it with `pip install asyncpg`, then retry.",
         ) from None
-    pool = await create_pool(url)
+    pool = await create_pool(url, read_only=read_only)
     try:
         async with pool.acquire() as conn:
-            await prepare(conn, url, create=create)
+            await prepare(conn, url, create=create, read_only=read_only)
     except BaseException as exc:
         pool.terminate()
         if isinstance(exc, StoreError) or not isinstance(exc, Exception):

@@ -8,11 +8,13 @@ works on both backends.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
+from ...errors import StoreFull
 from ..page import MAX_PAGE_SIZE, Page, Where
 
 T = TypeVar("T")
@@ -37,6 +39,9 @@ def pg_sql(sql: str) -> str:
             continue
         out.append(ch)
     return "".join(out)
+
+
+DISK_FULL = "53100"  # SQLSTATE disk_full: raised as StoreFull, like SQLite's SQLITE_FULL
 
 
 class PgConn:
@@ -83,10 +88,18 @@ class PgBase:
         """BEGIN ... COMMIT on a pooled connection; rolled back on any error. A committed
         write sends one NOTIFY (delivered at commit, never for a rollback), so a console on
         any host learns of it at once."""
-        async with self.pool.acquire() as conn, conn.transaction():
-            yield PgConn(conn)
-            if notify:
-                await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, notify)
+        try:
+            async with self.pool.acquire() as conn, conn.transaction():
+                yield PgConn(conn)
+                if notify:
+                    await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, notify)
+        except Exception as exc:
+            if getattr(exc, "sqlstate", None) == DISK_FULL:
+                raise StoreFull(
+                    "The disk of the PostgreSQL server holding the store is full.",
+                    "Free some space there; reads still work meanwhile.",
+                ) from exc
+            raise
 
     async def _keyset(
         self,
@@ -119,7 +132,13 @@ class PgBase:
                 page_where.add(f"{col} {fwd_op} ?", after)
             order = fwd_order
         sql = f"{select}{page_where.sql()} ORDER BY {col} {order} LIMIT ?"
-        fetched = list(await self._all(sql, [*page_where.params, limit + 1]))
+        page = self._all(sql, [*page_where.params, limit + 1])
+        if total is None:  # the page and its total on two pooled connections at once
+            counted = self._scalar(f"SELECT COUNT(*) FROM {count_from}{where.sql()}", where.params)
+            found, total = await asyncio.gather(page, counted)
+        else:
+            found = await page
+        fetched = list(found)
         more = len(fetched) > limit
         fetched = fetched[:limit]
         if going_back:
@@ -127,10 +146,6 @@ class PgBase:
             has_prev, has_next = more, True
         else:
             has_prev, has_next = after is not None, more
-        if total is None:
-            total = await self._scalar(
-                f"SELECT COUNT(*) FROM {count_from}{where.sql()}", where.params
-            )
         return Page(
             items=[convert(r) for r in fetched],
             total=int(total or 0),

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...timeutil import now
+from ..jsonenc import _dumps, _dumps_repeated
 from ..records import Batch, CallRow, Counts, EntityRow, IdMapRow, InstanceRow, LogRow
-from ..sqlite.hot_path import _dumps, _dumps_repeated
 from .base import PgConn
 
 # Current time by the database's clock (leases and heartbeats compare against it).

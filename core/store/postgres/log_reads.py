@@ -34,8 +34,16 @@ class LogReads:
         since: float | None,
         until: float | None,
         text: str | None,
+        account: str | None = None,
     ) -> Where:
         where = Where()
+        if account:  # the record (external or internal id) an event is about
+            where.add(
+                "l.entity_id IN (SELECT e.id FROM entities e WHERE e.external_id = ? "
+                "UNION SELECT e.id FROM entities e WHERE e.internal_id = ?)",
+                account,
+                account,
+            )
         if level:
             levels = [level] if isinstance(level, str) else list(level)
             where.add(f"l.level IN ({','.join('?' * len(levels))})", *[v.upper() for v in levels])
@@ -69,13 +77,15 @@ class LogReads:
         limit: int = 20,
         after: int | None = None,
         before: int | None = None,
+        account: str | None = None,
     ) -> Page[LogEvent]:
+        """`account`: events about one record, by its external (source) or internal id."""
         where = await self._log_where(
             level=level, kind=kind, connector=connector, service=service, run_id=run_id,
-            since=since, until=until, text=text,
+            since=since, until=until, account=account, text=text,
         )  # fmt: skip
         total = None
-        if not (run_id is not None or until is not None or text):
+        if not (run_id is not None or until is not None or text or account):
             total = await self._counted_logs(level, kind, connector, since, service)
         return await self._keyset(
             rows.LOG_SELECT, "l", where, rows.log_event, newest_first=True, limit=limit,
@@ -141,25 +151,25 @@ class LogReads:
     # ---- tiles -----------------------------------------------------------------------------
 
     async def _counts_since(self, since: float, connector_id: int | None) -> dict[int, dict]:
-        """Per connector id: {level: n, 'last': ts}. Whole days from the counters, the first
-        partial day counted exactly from the events."""
+        """Per connector id: {level: n, 'milestones': n, 'last': ts}. Whole days from the
+        counters, the first partial day counted exactly from the events."""
         first_full_day = int(since // DAY) + 1
         cfilter = "" if connector_id is None else " AND connector_id = ?"
         cparams: list[Any] = [] if connector_id is None else [connector_id]
         out: dict[int, dict] = {}
         for r in await self._all(
-            "SELECT connector_id, level, SUM(n)::bigint, MAX(last_ts) FROM log_counts "
-            f"WHERE day >= ?{cfilter} GROUP BY 1, 2",
+            "SELECT connector_id, level, SUM(n)::bigint, MAX(last_ts), kind FROM log_counts "
+            f"WHERE day >= ?{cfilter} GROUP BY 1, 2, 5",
             [first_full_day, *cparams],
         ):
-            _add_count(out, r[0], r[1], r[2], r[3])
+            _add_count(out, r[0], r[1], r[2], r[3], r[4])
         lcfilter = "" if connector_id is None else " AND l.connector_id = ?"
         for r in await self._all(
-            "SELECT COALESCE(l.connector_id, 0), l.level, COUNT(*), MAX(l.ts) FROM log_events l "
-            f"WHERE l.ts >= ? AND l.ts < ?{lcfilter} GROUP BY 1, 2",
+            "SELECT COALESCE(l.connector_id, 0), l.level, COUNT(*), MAX(l.ts), l.kind "
+            f"FROM log_events l WHERE l.ts >= ? AND l.ts < ?{lcfilter} GROUP BY 1, 2, 5",
             [since, first_full_day * DAY, *cparams],
         ):
-            _add_count(out, r[0], r[1], r[2], r[3])
+            _add_count(out, r[0], r[1], r[2], r[3], r[4])
         return out
 
     async def tiles(
@@ -192,9 +202,10 @@ class LogReads:
                     else (merged.get(key, 0) + value)
                 )
         return Tiles(
-            total=sum(v for k, v in merged.items() if k != "last"),
+            total=sum(v for k, v in merged.items() if k not in ("last", MILESTONES)),
             errors=merged.get("ERROR", 0),
             warnings=merged.get("WARNING", 0),
+            milestones=merged.get(MILESTONES, 0),
             last_update=to_dt(merged.get("last")),
             scope=f"connector {connector}" if connector else "all",
         )
@@ -208,9 +219,10 @@ class LogReads:
             out.append(
                 ConnectorTiles(
                     connector=r[1],
-                    total=sum(v for k, v in per.items() if k != "last"),
+                    total=sum(v for k, v in per.items() if k not in ("last", MILESTONES)),
                     errors=per.get("ERROR", 0),
                     warnings=per.get("WARNING", 0),
+                    milestones=per.get(MILESTONES, 0),
                     last_update=to_dt(per.get("last")),
                     last_synced_at=to_dt(synced.get(r[0])),
                 )
@@ -218,6 +230,7 @@ class LogReads:
         return out
 
 
+MILESTONES = "milestones"  # the per-connector key of the milestone count (not a level)
 _LOG_FILTER_DEFAULTS: dict[str, Any] = dict(
     level=None,
     kind=None,
@@ -227,11 +240,16 @@ _LOG_FILTER_DEFAULTS: dict[str, Any] = dict(
     since=None,
     until=None,
     text=None,
+    account=None,
 )
 
 
-def _add_count(out: dict, connector_id: int, level: str, n: int, last: float | None) -> None:
+def _add_count(
+    out: dict, connector_id: int, level: str, n: int, last: float | None, kind: str = ""
+) -> None:
     per = out.setdefault(connector_id, {})
     per[level] = per.get(level, 0) + (n or 0)
+    if kind == "milestone":
+        per[MILESTONES] = per.get(MILESTONES, 0) + (n or 0)
     if last is not None and (n or 0) > 0:
         per["last"] = max(per.get("last", last), last)

@@ -95,6 +95,18 @@ class Reads:
                 out[cid] = max(out.get(cid, last), last)
         return out
 
+    async def reconnected_at(self) -> dict[str, float]:
+        """connector name -> time of its newest "Connector NAME reconnected" milestone (what
+        core.actions.reconnect_connector writes; the demo's history says "Connector
+        reconnected"), for the Needs resync state."""
+        found = await self._all(
+            "SELECT c.name, (SELECT MAX(l.ts) FROM log_events l WHERE l.connector_id = c.id "
+            "AND l.level = 'INFO' AND l.kind = 'milestone' "
+            "AND l.title IN ('Connector ' || c.name || ' reconnected', 'Connector reconnected')) "
+            "FROM connectors c"
+        )
+        return {r[0]: float(r[1]) for r in found if r[1] is not None}
+
     # ---- runs > steps > instances > entities > calls -------------------------------------
 
     async def _scope_where(
@@ -129,9 +141,13 @@ class Reads:
         limit: int = 20,
         after: int | None = None,
         before: int | None = None,
+        failed: bool = False,
     ) -> Page[Run]:
+        """`failed`: only runs with failures (status failed or partial, or a failed count)."""
         where = Where()
         await self._scope_where(where, connector, service, "r.service_id")
+        if failed:
+            where.add("(r.failed > 0 OR r.status IN ('failed', 'partial'))")
         if status:
             statuses = [status] if isinstance(status, str) else list(status)
             where.add(f"r.status IN ({','.join('?' * len(statuses))})", *statuses)
@@ -160,9 +176,18 @@ class Reads:
         return rows.run(r)
 
     async def list_steps(
-        self, run_id: int, *, limit: int = 50, after: int | None = None, before: int | None = None
+        self,
+        run_id: int,
+        *,
+        limit: int = 50,
+        after: int | None = None,
+        before: int | None = None,
+        failed: bool = False,
     ) -> Page[Step]:
+        """`failed`: only steps with failed entities or a failed / partial status."""
         where = Where().add("st.run_id = ?", run_id)
+        if failed:
+            where.add("(st.failed > 0 OR st.status IN ('failed', 'partial'))")
         return await self._keyset(
             "SELECT st.* FROM steps st", "st", where, rows.step, newest_first=False, limit=limit,
             after=after, before=before, count_from="steps st",
@@ -182,9 +207,17 @@ class Reads:
         after: int | None = None,
         before: int | None = None,
         text: str | None = None,
+        failed: bool = False,
     ) -> Page[StepInstance]:
-        """`text`: a substring of the URL, cursor or status code (every page of the step)."""
+        """`text`: a substring of the URL, cursor or status code (every page of the step).
+        `failed`: only pages answered 4xx/5xx or holding a failed entity."""
         where = Where().add("i.step_id = ?", step_id)
+        if failed:
+            where.add(
+                "(i.status_code >= 400 OR i.id IN (SELECT e.instance_id FROM entities e "
+                "WHERE e.step_id = ? AND e.status = 'failed'))",
+                step_id,
+            )
         if text:
             text_filter(where, text, "i.url", "i.cursor", "CAST(i.status_code AS TEXT)")
         return await self._keyset(
@@ -244,8 +277,10 @@ class Reads:
         after: int | None = None,
         before: int | None = None,
         text: str | None = None,
+        failed: bool = False,
     ) -> Page[ApiCall]:
-        """`text`: a substring of the method, URL, params, error or status code."""
+        """`text`: a substring of the method, URL, params, error or status code.
+        `failed`: only calls answered 4xx/5xx or with no answer (an error)."""
         where = Where()
         if instance_id is not None:
             where.add("a.instance_id = ?", instance_id)
@@ -253,6 +288,8 @@ class Reads:
             where.add("a.entity_id = ?", entity_id)
         if not where.parts:
             raise ValueError("list_calls needs instance_id or entity_id")
+        if failed:
+            where.add("(a.status_code >= 400 OR a.error != '')")
         if text:
             text_filter(where, text, "a.method", "a.url", "a.params_json", "a.error",
                          "CAST(a.status_code AS TEXT)")  # fmt: skip

@@ -249,12 +249,47 @@ CREATE TABLE samples (
 );
 """
 
-# Version 1 of the PostgreSQL schema holds everything SQLite reached in its version 4.
-MIGRATIONS: list[str] = [V1]
+# v2 (SQLite's v5): the fleet. Workers register and heartbeat; a run is claimed by one worker
+# (FOR UPDATE SKIP LOCKED); one live (queued or running) run per service; one owner per scheduled
+# fire, however many workers see it. Older duplicate live runs are marked interrupted first.
+V2 = f"""
+CREATE TABLE workers (
+    id {ID},
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    started_at DOUBLE PRECISION NOT NULL,
+    heartbeat_at DOUBLE PRECISION NOT NULL,
+    lease_seconds DOUBLE PRECISION NOT NULL,
+    status TEXT NOT NULL DEFAULT 'running',
+    stopped_at DOUBLE PRECISION
+);
+CREATE INDEX workers_status ON workers(status, id);
+CREATE TABLE schedule_fires (
+    service_id BIGINT NOT NULL,
+    fire_at DOUBLE PRECISION NOT NULL,
+    worker_id BIGINT,
+    run_id BIGINT,
+    outcome TEXT NOT NULL,
+    PRIMARY KEY (service_id, fire_at)
+);
+ALTER TABLE runs ADD COLUMN worker_id BIGINT;
+ALTER TABLE runs ADD COLUMN options_json TEXT;
+UPDATE runs SET status = 'interrupted', finished_at = COALESCE(heartbeat_at, started_at),
+    message = 'The process running this sync stopped before it finished.'
+WHERE status IN ('queued', 'running') AND service_id IS NOT NULL AND id NOT IN (
+    SELECT MAX(id) FROM runs WHERE status IN ('queued', 'running') GROUP BY service_id);
+CREATE UNIQUE INDEX runs_one_live ON runs(service_id) WHERE status IN ('queued', 'running');
+CREATE INDEX runs_queued ON runs(id) WHERE status = 'queued';
+CREATE INDEX runs_worker ON runs(worker_id) WHERE status = 'running';
+"""
+
+# Version 1 of the PostgreSQL schema holds everything SQLite reached in its version 4; version 2
+# is SQLite's version 5.
+MIGRATIONS: list[str] = [V1, V2]
 LATEST = len(MIGRATIONS)
 
 # The tables whose ids come from an identity sequence (moved on after explicit-id bulk loads).
 IDENTITY_TABLES = (
     "connectors", "services", "runs", "steps", "instances", "entities", "api_calls",
-    "log_events", "config_files", "undo_log",
+    "log_events", "config_files", "undo_log", "workers",
 )  # fmt: skip

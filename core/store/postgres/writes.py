@@ -8,14 +8,16 @@ from collections.abc import Iterable
 from typing import Any
 
 from ...timeutil import now
-from ..records import Batch, CallRow, IdMapRow, LogRow
-from ..sqlite.hot_path import _dumps
+from ..jsonenc import _dumps
+from ..liveness import STALE_AFTER, pid_alive
+from ..records import Batch, CallRow, IdMapRow, LogRow, forget_ids
 from . import hot_path
+from .fleet import INTERRUPTED, LIVE, interrupt_runs, refuse_live
 from .hot_path import DB_NOW
 
 _RUN_FIELDS = {
     "status", "finished_at", "pulled", "pushed", "created", "updated", "skipped", "failed",
-    "errors", "message", "heartbeat_at", "cancel_requested", "sync_type",
+    "errors", "message", "heartbeat_at", "cancel_requested", "sync_type", "host",
 }  # fmt: skip
 _STEP_FIELDS = {
     "status", "finished_at", "processed", "created", "updated", "skipped", "failed",
@@ -139,11 +141,10 @@ class Writes:
         retry_of: int | None = None,
     ) -> int:
         async with self.transaction(f"run {status}") as conn:
-            return int(
-                await conn.fetchval(
+            run_id = await conn.fetchval(
                     "INSERT INTO runs (service_id, sync_type, trigger, status, started_at, "
                     "retry_of, pid, host, heartbeat_at) "
-                    f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, {DB_NOW}) RETURNING id",
+                    f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, {DB_NOW}) {LIVE} RETURNING id",
                     (
                         service_id,
                         sync_type,
@@ -155,7 +156,9 @@ class Writes:
                         socket.gethostname(),
                     ),
                 )  # fmt: skip
-            )
+            if run_id is None:  # runs_one_live: the service has a queued or running run
+                raise await refuse_live(conn, service_id or 0)
+            return int(run_id)
 
     async def update_run(self, run_id: int, **fields: Any) -> None:
         clause, params = _set_clause(fields, _RUN_FIELDS)
@@ -221,8 +224,12 @@ class Writes:
     async def write_batch(self, batch: Batch) -> list[int]:
         """Commit one page's entities, their calls, logs, id map and counters together (one
         transaction, one NOTIFY). Returns the new entity ids in order."""
-        async with self.transaction("batch") as conn:
-            return await hot_path.write_batch(conn, batch)
+        try:
+            async with self.transaction("batch") as conn:
+                return await hot_path.write_batch(conn, batch)
+        except BaseException:
+            forget_ids(batch)  # rolled back: a retry (disk full, then space) starts clean
+            raise
 
     async def insert_calls(self, calls: Iterable[CallRow]) -> None:
         """Bulk insert in one transaction (benchmarks)."""
@@ -240,53 +247,40 @@ class Writes:
         await self.write_batch(Batch(stream_state=(service_id, stream, cursor)))
 
     async def request_cancel(self, run_id: int) -> None:
+        """Ask a run to stop: a running one stops after its page in flight (its process polls
+        the flag); a queued one is cancelled at once."""
         async with self.transaction(f"cancel {run_id}") as conn:
-            await conn.execute("UPDATE runs SET cancel_requested = 1 WHERE id = ?", (run_id,))
+            await conn.execute(
+                "UPDATE runs SET cancel_requested = 1, "
+                f"finished_at = CASE WHEN status = 'queued' THEN {DB_NOW} ELSE finished_at END, "
+                "message = CASE WHEN status = 'queued' THEN 'Cancelled before a worker took it.' "
+                "ELSE message END, "
+                "status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END "
+                "WHERE id = ?",
+                (run_id,),
+            )
 
-    async def mark_interrupted(self, stale_after: float = 120.0) -> list[int]:
-        """Runs still 'running' or 'queued' whose process is gone: mark them interrupted.
+    async def mark_interrupted(self, stale_after: float = STALE_AFTER) -> list[int]:
+        """Runs still 'running' whose process is gone: mark them interrupted. Returns their ids.
 
-        A run on this host is dead when its pid no longer exists; a run on another host when
-        its heartbeat is older than `stale_after` seconds by the database's clock (hosts'
-        clocks may disagree; the database's is the one every worker shares).
+        A run of a worker whose lease expired is interrupted with it. Any other run on this
+        host is dead when its pid no longer exists; on another host when its heartbeat is older
+        than `stale_after` seconds by the database's clock (hosts' clocks may disagree; the
+        database's is the one every worker shares). Queued runs wait for a worker: left alone.
         """
+        lost = await self.expire_workers()
         host = socket.gethostname()
         candidates = await self._all(
             f"SELECT id, pid, host, heartbeat_at < {DB_NOW} - ? AS stale FROM runs "
-            "WHERE status IN ('running', 'queued')",
+            "WHERE status = 'running'",
             (float(stale_after),),
         )
         dead = [
             int(r[0])
             for r in candidates
-            if (r[2] == host and not _pid_alive(r[1])) or (r[2] != host and r[3] is not False)
+            if (r[2] == host and not pid_alive(r[1])) or (r[2] != host and r[3] is not False)
         ]
-        if not dead:
-            return []
-        async with self.transaction("runs interrupted") as conn:
-            await conn.execute(
-                "UPDATE runs SET status = 'interrupted', finished_at = COALESCE(heartbeat_at, "
-                "started_at), message = 'The process running this sync stopped before it "
-                "finished.' WHERE id = ANY(?) AND status IN ('running', 'queued')",
-                (dead,),
-            )
-            await conn.execute(
-                "UPDATE steps SET status = 'interrupted', finished_at = COALESCE(finished_at, ?) "
-                "WHERE run_id = ANY(?) AND status = 'running'",
-                (now(), dead),
-            )
-        return dead
-
-
-def _pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        if dead:
+            async with self.transaction("runs interrupted") as conn:
+                await interrupt_runs(conn, dead, INTERRUPTED)
+        return sorted(set(lost + dead))

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import aiosqlite
 
+from ...errors import StoreError
 from .bulk import Bulk
 from .db import open_connection
+from .fleet import Fleet
 from .log_reads import LogReads
+from .mounts import network_filesystem
 from .reads import Reads
 from .retention import Retention
 from .samples import Samples
@@ -24,7 +27,7 @@ __all__ = ["LATEST", "SqliteStore", "open_sqlite_store"]
 POLL_SECONDS = 0.1  # wait_for_change: PRAGMA data_version is a few microseconds
 
 
-class SqliteStore(Reads, LogReads, SearchReads, Writes, Retention, State, Samples, Bulk):
+class SqliteStore(Reads, LogReads, SearchReads, Writes, Retention, State, Samples, Bulk, Fleet):
     """One SQLite file: a writer connection and a reader connection (WAL: readers never block
     the writer). Use `await open_store(...)` or `async with await open_store(...) as store`."""
 
@@ -51,6 +54,18 @@ class SqliteStore(Reads, LogReads, SearchReads, Writes, Retention, State, Sample
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
+    async def check_for_worker(self) -> None:
+        """A worker needs the file on a local disk: SQLite's locks do not hold across hosts on
+        a network filesystem. Raises StoreError naming the filesystem and the way out."""
+        fstype = network_filesystem(self.path)
+        if fstype:
+            raise StoreError(
+                f"The store {self.path} is on a network filesystem ({fstype}); a worker needs "
+                "it on a local disk (SQLite's locks do not hold across hosts).",
+                "Move the store to a local disk on this host, or share a PostgreSQL store: "
+                "--db postgresql://user@host/dbname.",
+            )
+
     async def wait_for_change(self, timeout: float) -> bool:
         """Poll data_version until it moves (True) or `timeout` passes (False)."""
         before = await self.data_version()
@@ -68,7 +83,7 @@ class SqliteStore(Reads, LogReads, SearchReads, Writes, Retention, State, Sample
     async def info(self) -> dict[str, object]:
         counts = {}
         for table in ("connectors", "services", "runs", "steps", "instances", "entities",
-                      "api_calls", "payloads", "log_events"):  # fmt: skip
+                      "api_calls", "payloads", "log_events", "workers"):  # fmt: skip
             counts[table] = int(await self._scalar(f"SELECT COUNT(*) FROM {table}"))
         size = os.path.getsize(self.path) if self.path.exists() else 0
         wal = Path(f"{self.path}-wal")

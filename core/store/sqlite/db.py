@@ -114,7 +114,13 @@ async def open_connection(
 ) -> aiosqlite.Connection:
     """Open, configure and migrate one connection. Raises StoreError in the user's words.
     `readonly`: SQLite's read-only URI modes; nothing is written, nothing migrated."""
-    _check_file(path, create=create and not readonly)
+    try:
+        _check_file(path, create=create and not readonly)
+    except OSError as exc:  # a name too long, a loop of links, a path through a file...
+        raise StoreError(
+            f"Cannot use {str(path)[:120]} as the store: {exc.strerror or exc}.",
+            "Choose another path with --db.",
+        ) from None
     if not readonly:
         return await _open(path, str(path), readonly=False)
     uris = readonly_uris(path)

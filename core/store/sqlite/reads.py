@@ -170,6 +170,18 @@ class Reads:
                 out[cid] = max(out.get(cid, last), last)
         return out
 
+    async def reconnected_at(self) -> dict[str, float]:
+        """connector name -> time of its newest "Connector NAME reconnected" milestone (what
+        core.actions.reconnect_connector writes; the demo's history says "Connector
+        reconnected"), for the Needs resync state."""
+        found = await self._all(
+            "SELECT c.name, (SELECT MAX(l.ts) FROM log_events l WHERE l.connector_id = c.id "
+            "AND l.level = 'INFO' AND l.kind = 'milestone' "
+            "AND l.title IN ('Connector ' || c.name || ' reconnected', 'Connector reconnected')) "
+            "FROM connectors c"
+        )
+        return {r[0]: float(r[1]) for r in found if r[1] is not None}
+
     # ---- runs > steps > instances > entities > calls -------------------------------------
 
     async def _scope_where(

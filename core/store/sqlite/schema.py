@@ -254,5 +254,39 @@ CREATE TABLE samples (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4]
+# v5: the fleet. Workers register and heartbeat; a run is claimed by one worker; one live
+# (queued or running) run per service; one owner per scheduled fire, however many workers see it.
+# Live runs that would break the one-live rule (older duplicates) are marked interrupted first.
+V5 = """
+CREATE TABLE workers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    started_at REAL NOT NULL,
+    heartbeat_at REAL NOT NULL,
+    lease_seconds REAL NOT NULL,
+    status TEXT NOT NULL DEFAULT 'running',
+    stopped_at REAL
+);
+CREATE INDEX workers_status ON workers(status, id);
+CREATE TABLE schedule_fires (
+    service_id INTEGER NOT NULL,
+    fire_at REAL NOT NULL,
+    worker_id INTEGER,
+    run_id INTEGER,
+    outcome TEXT NOT NULL,
+    PRIMARY KEY (service_id, fire_at)
+) WITHOUT ROWID;
+ALTER TABLE runs ADD COLUMN worker_id INTEGER;
+ALTER TABLE runs ADD COLUMN options_json TEXT;
+UPDATE runs SET status = 'interrupted', finished_at = COALESCE(heartbeat_at, started_at),
+    message = 'The process running this sync stopped before it finished.'
+WHERE status IN ('queued', 'running') AND service_id IS NOT NULL AND id NOT IN (
+    SELECT MAX(id) FROM runs WHERE status IN ('queued', 'running') GROUP BY service_id);
+CREATE UNIQUE INDEX runs_one_live ON runs(service_id) WHERE status IN ('queued', 'running');
+CREATE INDEX runs_queued ON runs(id) WHERE status = 'queued';
+CREATE INDEX runs_worker ON runs(worker_id) WHERE status = 'running';
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
 LATEST = len(MIGRATIONS)

@@ -5,15 +5,18 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import aiosqlite
 
+from ...errors import StoreFull
 from ...timeutil import now
 from ..liveness import STALE_AFTER, probably_dead
-from ..records import Batch, CallRow, IdMapRow, LogRow
+from ..records import Batch, CallRow, IdMapRow, LogRow, forget_ids
+from .fleet import DB_NOW, INTERRUPTED, interrupt_runs, refuse_live
 from .hot_path import (
     _LOG_SQL,
     _dumps,
@@ -27,7 +30,7 @@ T = TypeVar("T")
 
 _RUN_FIELDS = {
     "status", "finished_at", "pulled", "pushed", "created", "updated", "skipped", "failed",
-    "errors", "message", "heartbeat_at", "cancel_requested", "sync_type",
+    "errors", "message", "heartbeat_at", "cancel_requested", "sync_type", "host",
 }  # fmt: skip
 _STEP_FIELDS = {
     "status", "finished_at", "processed", "created", "updated", "skipped", "failed",
@@ -56,10 +59,14 @@ class Writes:
             await self.wconn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.wconn
-            except BaseException:
-                await self.wconn.execute("ROLLBACK")
+                await self.wconn.execute("COMMIT")  # a failed COMMIT is rolled back too
+            except BaseException as exc:
+                if self.wconn.in_transaction:  # SQLite may have rolled back (SQLITE_FULL)
+                    await self.wconn.execute("ROLLBACK")
+                full = self._full(exc)
+                if full is not None:
+                    raise full from exc
                 raise
-            await self.wconn.execute("COMMIT")
 
     # ---- configuration -----------------------------------------------------------------------
 
@@ -146,14 +153,17 @@ class Writes:
         retry_of: int | None = None,
     ) -> int:
         async with self.transaction() as conn:
-            cur = await conn.execute(
-                "INSERT INTO runs (service_id, sync_type, trigger, status, started_at, retry_of, "
-                "pid, host, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    service_id, sync_type, trigger, status, started_at or now(), retry_of,
-                    os.getpid(), socket.gethostname(), now(),
-                ),
-            )  # fmt: skip
+            try:
+                cur = await conn.execute(
+                    "INSERT INTO runs (service_id, sync_type, trigger, status, started_at, "
+                    "retry_of, pid, host, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        service_id, sync_type, trigger, status, started_at or now(), retry_of,
+                        os.getpid(), socket.gethostname(), now(),
+                    ),
+                )  # fmt: skip
+            except sqlite3.IntegrityError:  # runs_one_live: one queued or running run
+                raise await refuse_live(conn, service_id or 0) from None
             return int(cur.lastrowid)
 
     async def update_run(self, run_id: int, **fields: Any) -> None:
@@ -217,12 +227,30 @@ class Writes:
         fetches were as many thread hand-offs, each costing the event loop the GIL).
         """
         async with self._wlock:
-            return await self._in_writer(_write_batch, batch)
+            try:
+                return await self._in_writer(_write_batch, batch)
+            except BaseException:
+                forget_ids(batch)  # rolled back: a retry (disk full, then space) starts clean
+                raise
+
+    def _full(self, exc: BaseException) -> StoreFull | None:
+        if not is_full(exc):
+            return None
+        return StoreFull(
+            f"The disk holding the store {self.path} is full.",
+            "Free some space there; reads still work meanwhile.",
+        )
 
     async def _in_writer(self, fn: Callable[..., T], *args: Any) -> T:
         """Run fn(sqlite3 connection, *args) inside BEGIN IMMEDIATE ... COMMIT on the writer
         thread (rolled back on any error). The caller holds the write lock."""
-        return await self.wconn._execute(_in_transaction, self.wconn._conn, fn, *args)
+        try:
+            return await self.wconn._execute(_in_transaction, self.wconn._conn, fn, *args)
+        except sqlite3.Error as exc:
+            full = self._full(exc)
+            if full is None:
+                raise
+            raise full from exc
 
     async def insert_calls(self, calls: Iterable[CallRow]) -> None:
         """Bulk insert in one transaction (demo history, benchmarks)."""
@@ -240,39 +268,47 @@ class Writes:
         await self.write_batch(Batch(stream_state=(service_id, stream, cursor)))
 
     async def request_cancel(self, run_id: int) -> None:
-        await self.update_run(run_id, cancel_requested=1)
+        """Ask a run to stop: a running one stops after its page in flight (its process checks
+        the flag between pages and on its heartbeat); a queued one is cancelled at once."""
+        async with self.transaction() as conn:
+            await conn.execute(
+                "UPDATE runs SET cancel_requested = 1, "
+                "finished_at = CASE WHEN status = 'queued' THEN ? ELSE finished_at END, "
+                "message = CASE WHEN status = 'queued' THEN 'Cancelled before a worker took it.' "
+                "ELSE message END, "
+                "status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END "
+                "WHERE id = ?",
+                (now(), run_id),
+            )
 
     async def mark_interrupted(self, stale_after: float = STALE_AFTER) -> list[int]:
         """Runs still 'running' whose process is gone: mark them interrupted. Returns their ids.
 
-        A run on this host is dead when its pid no longer exists; a run elsewhere when its
-        heartbeat is older than `stale_after` seconds (core.store.liveness).
+        A run of a worker whose lease expired (database clock) is interrupted with it. Any
+        other run on this host is dead when its pid no longer exists; elsewhere when its
+        heartbeat (renewed on a timer while it runs) is older than `stale_after` seconds by the
+        database's clock (core.store.liveness). Queued runs wait for a worker: left alone.
         """
+        lost = await self.expire_workers()
         host = socket.gethostname()
         async with self._wlock:
             async with self.wconn.execute(
-                "SELECT id, pid, host, heartbeat_at FROM runs WHERE status IN ('running', 'queued')"
+                f"SELECT id, pid, host, heartbeat_at, {DB_NOW} FROM runs WHERE status = 'running'"
             ) as cur:
                 candidates = list(await cur.fetchall())
-        t = now()
         dead = [
             r[0]
             for r in candidates
-            if probably_dead(r[1], r[2], r[3], now=t, this_host=host, stale_after=stale_after)
+            if probably_dead(r[1], r[2], r[3], now=r[4], this_host=host, stale_after=stale_after)
         ]
-        if not dead:
-            return []
-        marks = ",".join("?" * len(dead))
-        async with self.transaction() as conn:
-            await conn.execute(
-                f"UPDATE runs SET status = 'interrupted', finished_at = COALESCE(heartbeat_at, "
-                f"started_at), message = 'The process running this sync stopped before it "
-                f"finished.' WHERE id IN ({marks}) AND status IN ('running', 'queued')",
-                dead,
-            )
-            await conn.execute(
-                f"UPDATE steps SET status = 'interrupted', finished_at = COALESCE(finished_at, ?) "
-                f"WHERE run_id IN ({marks}) AND status = 'running'",
-                (now(), *dead),
-            )
-        return dead
+        if dead:
+            async with self.transaction() as conn:
+                await interrupt_runs(conn, dead, INTERRUPTED)
+        return sorted(set(lost + dead))
+
+
+def is_full(exc: BaseException) -> bool:
+    """SQLite's "database or disk is full" (SQLITE_FULL)."""
+    return isinstance(exc, sqlite3.Error) and (
+        getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "is full" in str(exc)
+    )
