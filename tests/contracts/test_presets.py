@@ -204,3 +204,10 @@ def test_a_batch_over_the_api_limit_is_a_config_error():
     with pytest.raises(UserError) as err:
         parse_config(_toml("hubspot", push=push, fields={"properties.email": "email"}), "t.toml")
     assert "over what the HubSpot CRM v3 API takes in one call (100)" in str(err.value)
+
+
+def test_xero_creates_carry_an_idempotency_key():
+    text = _toml("xero", push='{ create = "PUT /Contacts" }', fields={"Name": "name"})
+    push = parse_config(text, "t.toml").services["s"].streams[0].push
+    assert push.idempotency_header == "Idempotency-Key"
+    assert push.body is not None and push.body.wrap == "Contacts"

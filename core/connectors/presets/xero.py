@@ -31,7 +31,12 @@ def push_defaults(create: str, update: str | None) -> dict[str, Any]:
     name = entity(create)  # Contacts, Invoices, Items, Payments...
     if not name:
         return {}
-    return {"body": {"wrap": name, "as_list": True}, "id_path": f"{name}.0.{name[:-1]}ID"}
+    return {
+        "body": {"wrap": name, "as_list": True},
+        "id_path": f"{name}.0.{name[:-1]}ID",
+        # Xero dedupes a resent create by this header: a lost answer is resent safely
+        "idempotency_header": "Idempotency-Key",
+    }
 
 
 PRESET = Preset(
