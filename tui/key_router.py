@@ -76,9 +76,16 @@ class KeyRouter:
         if screen is self.app.screen:
             self.app.call_later(self.release)
 
-    def settle_then_release(self) -> None:
-        """After a binding: what it asked for (a focus, a push) runs before the next key."""
+    def settle_then_release(self, focused: object = None) -> None:
+        """After a binding: what it asked for (a focus, a push) runs before the next key. A
+        binding of an Input (enter submits) posts a message that its screen handles later
+        (hide the search box, focus the grid): the keys wait for that too, or a `q` typed
+        after `/ text enter` went into the hidden box instead of quitting."""
         self.hold(limit=None)
+        if isinstance(focused, Input) and focused.is_attached:
+            screen = focused.screen
+            focused.call_later(lambda: screen.call_later(lambda: self.app.call_later(self.release)))
+            return
         self.app.call_later(self.release)
 
     async def release(self) -> None:
@@ -119,7 +126,7 @@ class KeyRouter:
             ):
                 self._after_key(focused)
                 if self.epoch == epoch:
-                    self.settle_then_release()
+                    self.settle_then_release(focused)
                 return
         finally:
             self.routing = False

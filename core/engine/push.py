@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import timeutil
 from ..config import StreamConfig, parse_endpoint
 from ..connectors.client import Client, Exchange, ResponseError
 from ..connectors.templates import _PLACEHOLDER as PLACEHOLDER
@@ -144,6 +145,7 @@ class Pusher:
         map_record = self.mapper.map_record
         unmapped: list[tuple[str, str]] = []
         get_known = known.get
+        at = timeutil.now()  # looked up now: "within 24h" reads the clock of this run
         i = -1
         for rec, ext in zip(records, ext_ids, strict=True):
             i += 1
@@ -152,7 +154,7 @@ class Pusher:
                 append(Decision(i, f"#{i + 1}", _FAIL, reason=reason))
                 continue
             if self.filters:
-                why = first_rejection(self.filters, rec, now())
+                why = first_rejection(self.filters, rec, at)
                 if why is not None:
                     append(Decision(i, ext, _SKIP, reason=why))
                     continue

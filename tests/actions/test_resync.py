@@ -16,7 +16,10 @@ def status_of(capsys, db) -> dict[str, dict]:  # noqa: ANN001
     return {s["service"]: s for s in json.loads(capsys.readouterr().out)}
 
 
-def test_partial_run_needs_resync_and_resync_all_runs_it_again(tmp_path, capsys) -> None:
+def test_partial_run_needs_resync_and_resync_all_runs_it_again(
+    tmp_path, capsys, monkeypatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "160")  # the table fits the terminal: no cut reason here
     with sandbox(12) as sb:
         for c in sb.crm.customers[:2]:
             c["email"] = f"reject{c['id']}@example.com"  # the ERP answers 422

@@ -76,24 +76,25 @@ def _inline(d: dict) -> str:
 
 
 class Stores:
-    """Stores opened by a test, closed at its end (the `stores` fixture)."""
+    """Stores opened by a test, closed at its end (the `stores` fixture: once per backend)."""
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, location: str | None = None) -> None:
         self.tmp_path = tmp_path
+        self.location = location or str(tmp_path / "s.db")
         self.opened: list[Store] = []
 
     async def make(self, text: str) -> Store:
-        """The store in tmp_path (the same file each time) with `text` imported."""
+        """The store at `location` (the same each time) with `text` imported."""
         cfg = self.tmp_path / "sync.toml"
         cfg.write_text(text)
-        store = await open_store(self.tmp_path / "s.db")
+        store = await open_store(self.location)
         self.opened.append(store)
         await import_file(store, cfg, ENV)
         return store
 
     async def close(self) -> None:
-        for s in self.opened:
-            await s.close()
+        while self.opened:
+            await self.opened.pop().close()
 
 
 async def run(store: Store) -> RunResult:

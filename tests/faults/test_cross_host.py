@@ -86,12 +86,12 @@ async def test_a_listed_host_gets_the_credentials(stores, api):
     assert await _warnings(store, r.run_id) == []
 
 
-async def test_an_echoing_401_keeps_the_credentials_out_of_the_store(stores, api, tmp_path):
+async def test_an_echoing_401_keeps_the_credentials_out_of_the_store(sqlite_stores, api, tmp_path):
     api.mode = "normal"
-    store = await stores.make(config_text(api, kind="single_page", path="/src/echo401"))
+    store = await sqlite_stores.make(config_text(api, kind="single_page", path="/src/echo401"))
     r = await run(store)
     assert r.status.value == "failed"
-    await stores.close()
+    await sqlite_stores.close()
     stored = b"".join(f.read_bytes() for f in tmp_path.glob("s.db*"))
     assert TOKEN.encode() not in stored and TENANT.encode() not in stored
 

@@ -134,6 +134,12 @@ class Retention:
                 "DELETE FROM log_counts WHERE n <= 0 OR day < ?", (int(report.cutoff // DAY),)
             )
             await conn.execute("DELETE FROM undo_log WHERE at < ?", (report.cutoff,))
+            # the fleet's bookkeeping: old schedule fires, workers long stopped or lost
+            await conn.execute("DELETE FROM schedule_fires WHERE fire_at < ?", (report.cutoff,))
+            await conn.execute(
+                "DELETE FROM workers WHERE status <> 'running' AND stopped_at < ?",
+                (report.cutoff,),
+            )
         if payload_keep_hours is not None:
             report.payloads_dropped, _ = await self._chunked(
                 "SELECT call_id FROM payloads WHERE created_at < ?",

@@ -283,9 +283,14 @@ CREATE INDEX runs_queued ON runs(id) WHERE status = 'queued';
 CREATE INDEX runs_worker ON runs(worker_id) WHERE status = 'running';
 """
 
+# v3 (SQLite's v6): failed only, the failed records of a step by a partial index.
+V3 = """
+CREATE INDEX entities_step_failed ON entities(step_id, id) WHERE status = 'failed';
+"""
+
 # Version 1 of the PostgreSQL schema holds everything SQLite reached in its version 4; version 2
-# is SQLite's version 5.
-MIGRATIONS: list[str] = [V1, V2]
+# is SQLite's version 5, version 3 its version 6.
+MIGRATIONS: list[str] = [V1, V2, V3]
 LATEST = len(MIGRATIONS)
 
 # The tables whose ids come from an identity sequence (moved on after explicit-id bulk loads).
