@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from .config import ENV_PREFIX, SECRET_FIELDS, ConnectorConfig, RetryConfig, resolve
 from .connectors.client import Client
+from .connectors.oauth2_refresh import keep_rotations
 from .connectors.presets import PRESETS, test_path
 from .errors import UserError
 from .models import (
@@ -234,12 +235,15 @@ async def probe(
     connector_id: int | None = None,
     environ: dict[str, str] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    store: Store | None = None,
 ) -> ConnectionCheck:
     """One cheap authenticated GET with `cfg` (stored or not yet saved); writes nothing.
     A credential that cannot be resolved (env: variable not set) raises UserError."""
     cfg = cfg.model_copy(update={"retry": RetryConfig(attempts=1)})
     t0 = time.perf_counter()
     client = Client(name, cfg, connector_id=connector_id, environ=environ, transport=transport)
+    if store is not None:  # a stored connector: a refresh token it rotates is kept
+        keep_rotations(client, store, name)
     try:
         ex = await client.request("GET", path)
     finally:
@@ -267,7 +271,9 @@ async def check_connection(
     cid = await store.connector_id(name)
     cfg = _stored_connector(await store.connector_config(name), name)
     path = await _probe_path(store, name, cfg)
-    result = await probe(name, cfg, path, connector_id=cid, environ=environ, transport=transport)
+    result = await probe(
+        name, cfg, path, connector_id=cid, environ=environ, transport=transport, store=store
+    )
     await record_check(store, cid, result)
     return result
 

@@ -10,6 +10,7 @@ import httpx
 
 from .config import ConnectorConfig, RetryConfig
 from .connectors.client import Client, ResponseError
+from .connectors.oauth2_refresh import keep_rotations
 from .errors import UserError
 from .mapping.paths import get_path
 from .store import Store
@@ -85,6 +86,7 @@ async def fetch_choices(
     cfg = cfg.model_copy(update={"retry": RetryConfig(attempts=2, backoff_max=2.0)})
     try:
         client = Client(svc.destination, cfg, transport=transport)
+        keep_rotations(client, store, svc.destination)
     except UserError as exc:
         raise ChoicesError(f"Response error: {exc.message}", exc.hint) from None
     try:

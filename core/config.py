@@ -17,12 +17,13 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .config_oauth import OAuth2RefreshTokenAuth
+from .config_push import Push, parse_endpoint  # noqa: F401 - parse_endpoint is re-exported
 from .errors import UserError
 
 ENV_PREFIX = "env:"
 SECRET_PREFIX = "secret:"  # secret:<connector>.<key>: a value in the 0600 secrets file
 REFS = (ENV_PREFIX, SECRET_PREFIX)
-_METHOD_PATH = re.compile(r"^(GET|POST|PUT|PATCH|DELETE)\s+(\S+)$")
 _HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
 
@@ -110,10 +111,17 @@ class OAuth2ClientCredentialsAuth(_Model):
 
 
 AuthConfig = Annotated[
-    NoAuth | BearerAuth | ApiKeyAuth | BasicAuth | OAuth2ClientCredentialsAuth,
+    NoAuth
+    | BearerAuth
+    | ApiKeyAuth
+    | BasicAuth
+    | OAuth2ClientCredentialsAuth
+    | OAuth2RefreshTokenAuth,
     Field(discriminator="type"),
 ]
-AUTH_TYPES = ("none", "bearer", "api_key", "http_basic", "oauth2_client_credentials")
+AUTH_TYPES = (
+    "none", "bearer", "api_key", "http_basic", "oauth2_client_credentials", "oauth2_refresh_token",
+)  # fmt: skip
 SECRET_FIELDS = {"token", "api_key", "password", "client_secret", "refresh_token"}
 
 
@@ -246,51 +254,14 @@ class Pull(_Model):
     def _headers(cls, v: dict[str, str]) -> dict[str, str]:
         return http_headers(v)
 
-
-def parse_endpoint(text: str) -> tuple[str, str]:
-    """'POST /accounts' -> ('POST', '/accounts')."""
-    m = _METHOD_PATH.match(text.strip())
-    if not m:
-        raise ValueError(f"'{text}' is not 'METHOD /path' (for example 'POST /accounts')")
-    return m.group(1), m.group(2)
-
-
-class Push(_Model):
-    create: str
-    update: str | None = None
-    delete: str | None = None
-    find: str | None = None  # 'GET /accounts?source_id={key}': reconcile after a crash
-    find_selector: str | None = None
-    id_path: str = "id"
-    concurrency: int | None = Field(default=None, ge=1, le=64)
-    # A create whose answer was lost (timeout, reset, 5xx, a crash) may exist at the destination.
-    # look_up: ask push.find first; fail: keep it failed until someone decides;
-    # assume_not_created: send it again (may duplicate). Default: look_up with find, else fail.
-    on_lost_create: Literal["look_up", "assume_not_created", "fail"] | None = None
-    # A header the destination dedupes creates by ('Idempotency-Key'): a lost create is then
-    # resent with the same key (one per service, stream and external id).
-    idempotency_header: str | None = None
-
-    @field_validator("create", "update", "delete", "find")
+    @field_validator("data_selector")
     @classmethod
-    def _endpoint(cls, v: str | None) -> str | None:
-        if v is not None:
-            parse_endpoint(v)
+    def _selector(cls, v: str | None) -> str | None:
+        from .mapping.selectors import compile_expression, is_expression
+
+        if v and is_expression(v):
+            compile_expression(v)
         return v
-
-    @model_validator(mode="after")
-    def _lookup_needs_find(self) -> Push:
-        if self.on_lost_create == "look_up" and not self.find:
-            raise ValueError(
-                'on_lost_create = "look_up" needs push.find (for example '
-                'find = "GET /accounts?source_id={key}")'
-            )
-        return self
-
-    @property
-    def lost_create(self) -> str:
-        """The policy in force: the one written, else look_up when find is set, else fail."""
-        return self.on_lost_create or ("look_up" if self.find else "fail")
 
 
 TransformSpec = str | dict[str, Any]
@@ -303,6 +274,10 @@ class FieldSpec(_Model):
     lookup: str | None = None
     default: Any = None
     required: bool = False
+    # the destination id that another stream of this service gave the value (its external id):
+    # "agreementId" = { from = "invoice.subscription_id", id_of = "agreements" }
+    id_of: str | None = None
+    id_type: Literal["string", "integer"] = "string"
 
     @field_validator("transforms")
     @classmethod
@@ -365,6 +340,8 @@ class ServiceConfig(_Model):
                 raise ValueError(f"two streams are named '{s.name}'; stream names must differ")
             seen.add(s.name)
             for dest, f in s.fields.items():
+                if f.id_of and f.id_of not in seen | {x.name for x in self.streams}:
+                    raise ValueError(f"{s.name}.{dest}: id_of '{f.id_of}' is not a stream here")
                 if f.lookup and f.lookup not in self.lookups:
                     raise ValueError(
                         f"field {dest} of stream {s.name} uses lookup '{f.lookup}', which is not "

@@ -344,3 +344,6 @@ def lookup(code: str | None = None, status: int | None = None, text: str = "") -
         return CATALOGUE[code]
     found = match(status, text)
     return CATALOGUE.get(found) if found else None
+
+
+from . import troubleshooting_vendors  # noqa: E402, F401 - adds each vendor's entries

@@ -27,6 +27,11 @@ async def do_import(args: argparse.Namespace, api: ConsoleAPI) -> int:
     if args.read_only:
         raise UserError("config import writes to the store, and --read-only forbids writing.",
                         "Run it without --read-only.")  # fmt: skip
+    cfg = validate_file(args.file)  # all of it, before anything is written or asked
+    gone = sorted({s.name for s in await api.services()} - set(cfg.services))
+    if gone and args.prune and not _confirmed(args, gone):
+        print("Nothing imported, nothing removed.", file=sys.stderr)
+        return 1
     if args.test:
         from ..connector_check import NOT_ESTABLISHED, check_file_connectors
 
@@ -40,7 +45,35 @@ async def do_import(args: argparse.Namespace, api: ConsoleAPI) -> int:
             return 1
     cfg = await api.import_config(args.file)
     print(f"Imported {args.file}: {_describe(cfg)}.")
+    if gone and args.prune:
+        for name in gone:
+            await api.delete_service(name)
+        print(f"Removed {len(gone)} service(s) not in {args.file}: {', '.join(gone)} "
+              "(their runs and logs stay as history).")  # fmt: skip
+    elif gone:
+        print(f"Kept {len(gone)} stored service(s) the file does not name: {', '.join(gone)} "
+              "(config import --prune removes them).", file=sys.stderr)  # fmt: skip
     return 0
+
+
+def _confirmed(args: argparse.Namespace, gone: list[str]) -> bool:
+    """--yes, or a 'y' typed at a terminal; a script without --yes is told what to add."""
+    names = ", ".join(gone)
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        raise UserError(
+            f"config import --prune would remove {len(gone)} service(s) not in {args.file}: "
+            f"{names}; nothing was imported.",
+            "Check the list, then run it again with --yes to confirm.",
+        )
+    print(f"{args.file} does not name {len(gone)} stored service(s): {names}.", file=sys.stderr)
+    print("Remove them (runs and logs stay as history)? [y/N] ", end="", file=sys.stderr)
+    try:
+        answer = input()
+    except EOFError:
+        answer = ""
+    return answer.strip().lower() in ("y", "yes")
 
 
 def _write(path: str, text: str) -> None:
@@ -84,6 +117,12 @@ def register(subparsers: Any) -> None:
     p = command(sub, "import", do_import, help="validate a TOML file, then store it",
                 store="create", formats=False)  # fmt: skip
     p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--prune",
+        action="store_true",
+        help="remove stored services the file does not name (listed, then confirmed)",
+    )
+    p.add_argument("--yes", action="store_true", help="confirm --prune without asking")
     p.add_argument("--test", action="store_true", help="test each connector first; a failing "
                    "test refuses the import (exit 1)")  # fmt: skip
     p.add_argument("--force", action="store_true", help="with --test: import even if a test fails")

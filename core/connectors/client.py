@@ -21,7 +21,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
@@ -195,9 +195,11 @@ class Client:
         json: Any = None,
         headers: dict[str, str] | None = None,
         idempotent: bool | None = None,
+        data: list[tuple[str, str]] | None = None,
     ) -> Exchange:
         """One logical request. `idempotent` (default: by method) says whether an attempt whose
-        answer was lost may be resent; when not, such an attempt ends the exchange `ambiguous`."""
+        answer was lost may be resent; when not, such an attempt ends the exchange `ambiguous`.
+        `data`: form fields, sent application/x-www-form-urlencoded."""
         if idempotent is None:
             idempotent = method.upper() in IDEMPOTENT_METHODS
         url = self.url_for(path_or_url)
@@ -215,6 +217,8 @@ class Client:
             await self.auth.prepare(self)
             merged = {**self.auth.params, **(params or {})} or None
             req_headers = {**self.auth.headers, **(headers or {})}
+            if data is not None:
+                req_headers["Content-Type"] = "application/x-www-form-urlencoded"
             started = time.time()
             t0 = time.perf_counter()
             resp: httpx.Response | None = None
@@ -228,8 +232,9 @@ class Client:
                         # link's cursor) with `params`
                         target = httpx.URL(url).copy_merge_params(merged) if merged else url
                         resp = await self.http.request(
-                            method, target, json=json, headers=req_headers
-                        )
+                            method, target, json=json, headers=req_headers,
+                            content=None if data is None else urlencode(data),
+                        )  # fmt: skip
                     except httpx.TimeoutException as exc:
                         error = f"timed out after {self.cfg.timeout:g}s"
                         lost = not isinstance(exc, NOT_SENT)
@@ -247,6 +252,8 @@ class Client:
             call = self._call(method, url, started, merged, req_headers, t0, resp, attempt)
             if json is not None and self.capture_limit is not None:
                 call.request_body = self._body(jsonlib.dumps(json, ensure_ascii=False))
+            elif data is not None and self.capture_limit is not None:
+                call.request_body = self._body(urlencode(data))
             wait: float | None = None
             if resp is not None:
                 call.status_code = resp.status_code

@@ -70,10 +70,18 @@ class OAuth2ClientCredentials(Auth):
                 await self._fetch(client)
         return self.token is not None
 
-    async def _fetch(self, client: Any) -> None:
+    def _grant(self) -> dict[str, str]:
+        """The token request's grant (a subclass asks with a refresh token)."""
         data = {"grant_type": "client_credentials"}
         if self.scopes:
             data["scope"] = " ".join(self.scopes)
+        return data
+
+    async def _took(self, body: dict[str, Any]) -> None:
+        """A token answer arrived (a subclass keeps a rotated refresh token)."""
+
+    async def _fetch(self, client: Any) -> None:
+        data = self._grant()
         auth = None
         if self.client_auth == "basic":
             auth = httpx.BasicAuth(self.client_id, self.client_secret)
@@ -105,6 +113,7 @@ class OAuth2ClientCredentials(Auth):
             lifetime = float(body.get("expires_in") or DEFAULT_LIFETIME)
         except (TypeError, ValueError):
             lifetime = DEFAULT_LIFETIME
+        await self._took(body)
         self.token = str(token)
         self.expires_at = self.clock() + lifetime
         self.error = ""

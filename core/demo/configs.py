@@ -127,13 +127,20 @@ def _f(source: str | list[str], *transforms: Any, **kw: Any) -> dict[str, Any]:
 
 _SHOPIFY_SINCE = {"cursor_path": "updated_at", "start_param": "updated_at_min"}
 _CW_FIND = 'GET /company/companies?conditions=identifier="{key}"'
+_CW_PATCH = "json_patch"  # ConnectWise PATCH takes RFC 6902 operations, not the object
+_XERO_FIND = 'GET /Contacts?where=AccountNumber=="{key}"'
+_AT_FIND = (
+    'GET /Products/query?search={"filter":[{"op":"eq","field":"externalProductID",'
+    '"value":"{key}"}]}'
+)
+_QBO_READ = "GET /customer/{id}"
 
 # (service, stream) -> what the stream adds to its catalogue path: pull extras, push, fields.
 STREAMS: dict[tuple[str, str], dict[str, Any]] = {
     ("hubspot-to-connectwise", "companies"): {
         "params": {"properties": "name,domain,phone,city,lifecyclestage,hs_lastmodifieddate"},
         "push": {"create": "POST /company/companies", "update": "PATCH /company/companies/{id}",
-                 "find": _CW_FIND},
+                 "find": _CW_FIND, "update_as": _CW_PATCH},
         "fields": {
             "identifier": _f("id", "string", required=True),
             "name": _f("properties.name", "trim", required=True),
@@ -147,7 +154,8 @@ STREAMS: dict[tuple[str, str], dict[str, Any]] = {
     ("hubspot-to-connectwise", "contacts"): {
         "params": {"properties": "firstname,lastname,email,jobtitle,associatedcompanyid"},
         "push": {"create": "POST /company/contacts", "update": "PATCH /company/contacts/{id}",
-                 "find": 'GET /company/contacts?childConditions=externalId="{key}"'},
+                 "find": 'GET /company/contacts?childConditions=externalId="{key}"',
+                 "update_as": _CW_PATCH},
         "fields": {
             "firstName": _f("properties.firstname", "trim", required=True),
             "lastName": _f("properties.lastname", "trim"),
@@ -157,33 +165,49 @@ STREAMS: dict[tuple[str, str], dict[str, Any]] = {
         },
     },
     ("hubspot-to-connectwise", "deals"): {
-        "params": {"properties": "dealname,dealstage,amount,closedate"},
+        "params": {"properties": "dealname,dealstage,amount,closedate",
+                   "associations": "companies,contacts"},
         "push": {"create": "POST /sales/opportunities",
-                 "update": "PATCH /sales/opportunities/{id}"},
+                 "update": "PATCH /sales/opportunities/{id}", "update_as": _CW_PATCH},
         "fields": {
             "name": _f("properties.dealname", "trim", required=True),
             "stage.name": _f("properties.dealstage", lookup="deal_stages", required=True),
             "expectedCloseDate": _f("properties.closedate", {"date": {"format": "%Y-%m-%d"}}),
-            "source.name": {"value": "HubSpot"},
+            "source": {"value": "HubSpot"},
+            "company.id": _f("associations.companies.results.0.id", id_of="companies",
+                             id_type="integer", required=True),
+            "contact.id": _f("associations.contacts.results.0.id", id_of="contacts",
+                             id_type="integer", required=True),
+            "primarySalesRep.identifier": {"value": "ZAdmin"},
         },
     },
     ("chargebee-to-connectwise", "agreements"): {
+        "key": "subscription.id", "data_selector": "list",  # entries hold subscription + customer
         "params": {"status[is]": "active"},
-        "push": {"create": "POST /finance/agreements", "update": "PATCH /finance/agreements/{id}"},
+        "push": {"create": "POST /finance/agreements", "update": "PATCH /finance/agreements/{id}",
+                 "update_as": _CW_PATCH},
         "fields": {
             "name": _f("subscription.plan_id", lookup="plans", required=True),
+            "type.name": {"value": "Managed Services"},
             "company.name": _f("customer.company", "trim", lookup="customers", required=True),
+            "contact.name": _f(["customer.first_name", "customer.last_name"],
+                               {"concat": {"sep": " "}}, "trim"),
             "startDate": _f("subscription.started_at", {"date": {"format": "%Y-%m-%d"}}),
             "billAmount": _f("subscription.plan_amount", "float"),
             "customerPO": _f("subscription.id", "string"),
         },
     },
     ("chargebee-to-connectwise", "invoice_lines"): {
+        "key": "invoice.id", "data_selector": "list",
         "params": {"status[is]": "paid"},
-        "push": {"create": "POST /finance/agreements/additions",
-                 "update": "PATCH /finance/agreements/additions/{id}",
-                 "delete": "DELETE /finance/agreements/additions/{id}"},
+        "push": {"create": "POST /finance/agreements/{agreementId}/additions",
+                 "update": "PATCH /finance/agreements/{agreementId}/additions/{id}",
+                 "delete": "DELETE /finance/agreements/{agreementId}/additions/{id}",
+                 "update_as": _CW_PATCH},
         "fields": {
+            "agreementId": _f("invoice.subscription_id", id_of="agreements",
+                              id_type="integer", required=True),
+            "billCustomer": {"value": "Billable"},
             "product.identifier": _f("invoice.line_items.0.entity_id", lookup="plans",
                                      required=True),
             "quantity": _f("invoice.line_items.0.quantity", "int", default=1),
@@ -194,10 +218,14 @@ STREAMS: dict[tuple[str, str], dict[str, Any]] = {
     ("shopify-to-autotask", "products"): {
         "params": {"status": "active"},
         "incremental": _SHOPIFY_SINCE,
-        "push": {"create": "POST /Products", "update": "PATCH /Products",
-                 "find": "GET /Products/query?search={key}", "find_selector": "items"},
+        "push": {"create": "POST /Products", "update": "PATCH /Products", "id_path": "itemId",
+                 "id_field": "id", "id_type": "integer",  # PATCH is collection-level
+                 "find": _AT_FIND, "find_selector": "items", "find_id_path": "id"},
         "fields": {
             "name": _f("title", "trim", required=True),
+            "isActive": {"value": True},
+            "isSerialized": {"value": False},
+            "productBillingCodeID": {"value": 29682801},  # the instance's billing code id
             "sku": _f("variants.0.sku", "trim", "upper", required=True),
             "externalProductID": _f("id", "string"),
             "unitPrice": _f("variants.0.price", "float"),
@@ -214,13 +242,16 @@ STREAMS: dict[tuple[str, str], dict[str, Any]] = {
             "draft_order.note": _f("generalMemo", "trim"),
             "draft_order.email": _f("shipToEmail", "lower"),
             "draft_order.tags": _f(["vendorID", "id"], {"concat": {"sep": ","}}),
+            "draft_order.line_items.0.title": _f("purchaseOrderNumber", "trim", required=True),
+            "draft_order.line_items.0.quantity": {"value": 1},
         },
     },
     ("shopify-to-xero", "customers"): {
         "incremental": _SHOPIFY_SINCE,
         "push": {"create": "PUT /Contacts", "update": "POST /Contacts/{id}",
-                 "find": 'GET /Contacts?where=AccountNumber=="{key}"', "find_selector": "Contacts",
-                 "id_path": "Contacts.0.ContactID"},
+                 "find": _XERO_FIND, "find_selector": "Contacts", "find_id_path": "ContactID",
+                 "id_path": "Contacts.0.ContactID",
+                 "body": {"wrap": "Contacts", "as_list": True}},
         "fields": {
             "Name": _f(["first_name", "last_name"], {"concat": {"sep": " "}}, "trim",
                        required=True),
@@ -233,7 +264,8 @@ STREAMS: dict[tuple[str, str], dict[str, Any]] = {
         "incremental": _SHOPIFY_SINCE,
         "params": {"financial_status": "paid"},
         "push": {"create": "PUT /Invoices", "update": "POST /Invoices/{id}",
-                 "id_path": "Invoices.0.InvoiceID"},
+                 "id_path": "Invoices.0.InvoiceID",
+                 "body": {"wrap": "Invoices", "as_list": True}},
         "fields": {
             "Type": {"value": "ACCREC"},
             "Reference": _f("name", "trim", required=True),
@@ -246,21 +278,29 @@ STREAMS: dict[tuple[str, str], dict[str, Any]] = {
     ("shopify-to-xero", "invoice_lines"): {
         "incremental": _SHOPIFY_SINCE,
         "params": {"financial_status": "paid"},
-        "push": {"create": "PUT /Invoices/lines", "update": "POST /Invoices/lines/{id}",
-                 "id_path": "Invoices.0.LineItems.0.LineItemID"},
+        # Xero has no line endpoint: a line is written into its invoice (the invoices stream's)
+        "push": {"create": "POST /Invoices/{InvoiceID}", "update": "POST /Invoices/{InvoiceID}",
+                 "id_path": "Invoices.0.LineItems.0.LineItemID",
+                 "id_field": "LineItems.0.LineItemID",
+                 "body": {"wrap": "Invoices", "as_list": True}},
         "fields": {
-            "Description": _f("line_items.0.title", "trim", required=True),
-            "Quantity": _f("line_items.0.quantity", "int", default=1),
-            "UnitAmount": _f("line_items.0.price", "float"),
-            "ItemCode": _f("line_items.0.sku", "trim", "upper"),
-            "TaxType": _f("line_items.0.tax_lines.0.title", lookup="tax_rates", required=True),
+            "InvoiceID": _f("id", "string", id_of="invoices", required=True),
+            "LineItems.0.Description": _f("line_items.0.title", "trim", required=True),
+            "LineItems.0.Quantity": _f("line_items.0.quantity", "int", default=1),
+            "LineItems.0.UnitAmount": _f("line_items.0.price", "float"),
+            "LineItems.0.ItemCode": _f("line_items.0.sku", "trim", "upper"),
+            "LineItems.0.TaxType": _f("line_items.0.tax_lines.0.title", lookup="tax_rates",
+                                      required=True),
         },
     },
     ("shopify-to-quickbooks", "customers"): {
         "incremental": _SHOPIFY_SINCE,
         "push": {"create": "POST /customer", "update": "POST /customer?operation=update",
-                 "id_path": "Customer.Id"},
+                 "id_path": "Customer.Id", "id_field": "Id",
+                 "read": {"path": _QBO_READ, "token_path": "Customer.SyncToken",
+                          "token_field": "SyncToken"}},
         "fields": {
+            "sparse": {"value": True},
             "DisplayName": _f(["first_name", "last_name"], {"concat": {"sep": " "}}, "trim",
                               required=True),
             "PrimaryEmailAddr.Address": _f("email", "trim", "lower"),
@@ -272,13 +312,18 @@ STREAMS: dict[tuple[str, str], dict[str, Any]] = {
         "incremental": _SHOPIFY_SINCE,
         "params": {"financial_status": "paid"},
         "push": {"create": "POST /invoice", "update": "POST /invoice?operation=update",
-                 "id_path": "Invoice.Id"},
+                 "id_path": "Invoice.Id", "id_field": "Id",
+                 "read": {"path": "GET /invoice/{id}", "token_path": "Invoice.SyncToken",
+                          "token_field": "SyncToken"}},
         "fields": {
+            "sparse": {"value": True},
             "DocNumber": _f("order_number", "string", required=True),
             "TxnDate": _f("created_at", {"date": {"format": "%Y-%m-%d"}}),
-            "CustomerRef.name": _f(["customer.first_name", "customer.last_name"],
-                                   {"concat": {"sep": " "}}, required=True),
-            "TotalAmt": _f("total_price", "float"),
+            "CustomerRef.value": _f("customer.id", "string", id_of="customers", required=True),
+            "Line.0.Amount": _f("total_price", "float", required=True),
+            "Line.0.DetailType": {"value": "SalesItemLineDetail"},
+            "Line.0.Description": _f("line_items.0.title", "trim"),
+            "Line.0.SalesItemLineDetail.ItemRef.value": {"value": "1"},  # the QBO item "Sales"
         },
     },
 }  # fmt: skip
@@ -292,6 +337,9 @@ def stream_config(service: str, name: str, path: str, key: str = "id") -> dict[s
         pull["params"] = dict(extra["params"])
     if "json" in extra:
         pull["method"], pull["json"] = "POST", extra["json"]
+    if "data_selector" in extra:
+        pull["data_selector"] = extra["data_selector"]
+    key = extra.get("key", key)
     out: dict[str, Any] = {"name": name, "key": key, "pull": pull, "push": dict(extra["push"])}
     out["fields"] = {dest: dict(spec) for dest, spec in extra["fields"].items()}
     if "incremental" in extra:

@@ -44,6 +44,14 @@ def auth_cause(status: int, connector: str, auth_type: str) -> str:
     )
 
 
+def oauth_expired(connector: str, error: str) -> str:
+    return (
+        f"Expired OAuth token: {error}. Reconnect the connector (R in the Connectors screen, or "
+        f"syncdeck connectors reconnect {connector} refresh_token=env:NAME) and complete the "
+        "OAuth authorization again; syncing resumes on its own."
+    )
+
+
 def row(
     level: LogLevel,
     title: str,

@@ -16,6 +16,7 @@ from ..config import Pull
 from ..connectors.client import Client, Exchange, ResponseError
 from ..connectors.paginators import PageRequest, Paginator
 from ..mapping.paths import MISSING, get_path
+from ..mapping.selectors import is_expression, search
 
 
 @dataclass(slots=True)
@@ -29,8 +30,15 @@ class PulledPage:
 
 
 def select_records(body: Any, selector: str | None) -> list[Any]:
-    """The records of a response body. Raises ResponseError in words."""
-    if selector:
+    """The records of a response body. Raises ResponseError in words.
+
+    A selector is a dotted path ('results', 'paging.items'), or a JMESPath expression when it
+    projects or filters ('list[*].subscription' unwraps Chargebee's entries)."""
+    if selector and is_expression(selector):
+        value = search(selector, body)
+        if value is None and not isinstance(body, dict | list):
+            raise ResponseError(f"the response has no '{selector}' (the data_selector)")
+    elif selector:
         value = get_path(body, selector, MISSING)
         if value is MISSING:
             raise ResponseError(f"the response has no '{selector}' (the data_selector)")

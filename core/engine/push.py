@@ -19,6 +19,7 @@ from typing import Any
 from .. import timeutil
 from ..config import StreamConfig, parse_endpoint
 from ..connectors.client import Client, Exchange, ResponseError
+from ..connectors.templates import _PLACEHOLDER as PLACEHOLDER
 from ..connectors.templates import BadValue, fill
 from ..mapping.fields import Mapper, MappingFailed, Skip, payload_hash
 from ..mapping.filters import RecordFilter, first_rejection
@@ -26,7 +27,10 @@ from ..mapping.paths import get_path
 from ..models import EntityAction, EntityStatus
 from ..store import Batch, Counts, EntityRow, IdMapRow, Store
 from ..timeutil import now
+from .batch_push import batchable, push_batches
+from .id_refs import resolve as resolve_refs
 from .pull import select_records
+from .write_request import WriteFailed, send
 
 _DRY_RUN = "dry run: nothing was sent"
 UNCHANGED = "unchanged since the last successful push"
@@ -44,6 +48,10 @@ _CREATE, _UPDATE, _SKIP, _FAIL = (
     EntityAction.FAIL,
 )
 _SUCCESS, _SKIPPED, _FAILED = EntityStatus.SUCCESS, EntityStatus.SKIPPED, EntityStatus.FAILED
+
+
+# (entity status, reason, internal id, calls, id-map row to commit)
+Result = tuple[str, str, "str | None", list, "IdMapRow | None"]
 
 
 @dataclass(slots=True)
@@ -76,10 +84,21 @@ def idempotency_key(service_id: int, stream: str, d: Decision) -> str:
 _NAMES = {"id": "destination id", "key": "source id"}
 
 
-def _endpoint(template: str, *, internal_id: str | None = None, key: str = "") -> tuple[str, str]:
-    """(method, path) with the ids percent-encoded. Raises BadValue for an id no URL can hold."""
+def _endpoint(
+    template: str, *, internal_id: str | None = None, key: str = "", payload: dict | None = None
+) -> tuple[str, str]:
+    """(method, path) with the ids percent-encoded, and any other {field} taken from the mapped
+    record ('POST /finance/agreements/{agreementId}/additions'). Raises BadValue for a value no
+    URL can hold or a field the record lacks."""
     method, path = parse_endpoint(template)
     values = {"key": key} if internal_id is None else {"key": key, "id": internal_id}
+    for name in PLACEHOLDER.findall(path):
+        if name in ("id", "key"):
+            continue
+        value = get_path(payload or {}, name)
+        if value in (None, ""):
+            raise BadValue(f"the path {template} needs {name}, which the record lacks")
+        values[name] = str(value)
     return method, fill(path, values, _NAMES)
 
 
@@ -108,6 +127,7 @@ class Pusher:
         # writes in the background): decide() sees them as if they were in the store.
         self.unsaved: dict[str, tuple[str | None, str | None, bool]] = {}
         self._unsaved_rows: dict[str, IdMapRow] = {}
+        self.has_refs = any(f.id_of for f in stream.fields.values())
 
     async def decide(self, records: list[Any], out: PageOutcome) -> list[Decision]:
         decisions: list[Decision] = []
@@ -162,7 +182,27 @@ class Pusher:
                 append(Decision(i, ext, _CREATE, payload, h, reconcile=pending))
         for lookup, value in unmapped:
             out.unmapped[lookup].add(value)
+        if self.has_refs:
+            await self._resolve_refs(decisions, known)
         return decisions
+
+    async def _resolve_refs(self, decisions: list[Decision], known: dict) -> None:
+        """Replace id_of references by destination ids, then decide update / unchanged again
+        on the payload that will be sent."""
+        live = [d for d in decisions if d.payload is not None and d.action is not _FAIL]
+        resolved = await resolve_refs(self.store, self.service_id, [d.payload for d in live])
+        for d, (payload, reason) in zip(live, resolved, strict=True):
+            if payload is None:
+                d.action, d.payload, d.hash, d.reason = _FAIL, None, None, reason
+                continue
+            if payload is d.payload or d.action is _SKIP and d.reason != UNCHANGED:
+                continue
+            d.payload = payload
+            d.hash = payload_hash(payload)
+            if d.internal_id:
+                _, old_hash, pending = known.get(d.external_id, _UNKNOWN)
+                same = not pending and old_hash == d.hash
+                d.action, d.reason = (_SKIP, UNCHANGED) if same else (_UPDATE, "")
 
     async def page(
         self,
@@ -191,6 +231,12 @@ class Pusher:
         settled = self._settled
         results: list[Any] = [settled(d) for d in decisions]
         sent = [i for i, r in enumerate(results) if r is None]
+        batch = self.stream.push.batch if self.stream.push is not None else None
+        if sent and batch is not None:
+            grouped = [decisions[i] for i in sent if batchable(batch, decisions[i])]
+            for i, r in (await push_batches(self, grouped)).items():
+                results[i] = r
+            sent = [i for i in sent if results[i] is None]
         if sent:
             pushed = await asyncio.gather(*(self._push(decisions[i]) for i in sent))
             for i, r in zip(sent, pushed, strict=True):
@@ -253,8 +299,10 @@ class Pusher:
             return _SUCCESS, _DRY_RUN, d.internal_id, [], None
         return None
 
-    def _row(self, d: Decision, internal: str | None, h: str | None, pending: bool) -> IdMapRow:
+    def id_row(self, d: Decision, internal: str | None, h: str | None, pending: bool) -> IdMapRow:
         return IdMapRow(self.service_id, self.stream.name, d.external_id, internal, h, pending)
+
+    _row = id_row
 
     async def _push(self, d: Decision) -> tuple[str, str, str | None, list, IdMapRow | None]:
         """(entity status, reason, internal id, calls, id-map row to commit). Whatever goes wrong
@@ -264,7 +312,8 @@ class Pusher:
             if d.action == EntityAction.CREATE:
                 return await self._create(d, calls)
             return await self._update(d, calls)
-        except BadValue as exc:  # an id no URL can hold: this record fails, nothing is sent
+        except (BadValue, WriteFailed) as exc:  # a URL or body that cannot be built, a failed
+            # read-before-write: this record fails, its write was not sent
             sent = bool(calls) or d.reconcile
             row = (
                 None if sent or d.action != EntityAction.CREATE else self._row(d, None, None, False)
@@ -282,10 +331,14 @@ class Pusher:
         if push.update is None:
             row = self._row(d, d.internal_id, d.hash, False)
             return EntityStatus.SKIPPED, "the stream has no push.update", d.internal_id, calls, row
-        method, path = _endpoint(push.update, internal_id=d.internal_id or "", key=d.external_id)
+        ids = {"internal_id": d.internal_id or "", "key": d.external_id, "payload": d.payload}
+        method, path = _endpoint(push.update, **ids)
+        read_path = _endpoint(push.read.path, **ids)[1] if push.read is not None else ""
         # the body sets the mapped fields to their values: sending it twice changes nothing more
-        ex = await self.client.request(method, path, json=d.payload, idempotent=True)
-        calls.extend(ex.calls)
+        ex = await send(
+            self.client, push, method, path, d.payload or {}, update=True,
+            internal_id=d.internal_id, read_path=read_path, calls=calls, idempotent=True,
+        )  # fmt: skip
         if not ex.ok:
             self._auth_check(ex)
             return EntityStatus.FAILED, ex.error, d.internal_id, calls, None
@@ -329,13 +382,14 @@ class Pusher:
                 # not there (or assumed not): it is safe to send it again
             if attempt > 1 and await self.client.pause(attempt - 1):
                 return self._lost(d, f"{lost}; the run was stopped before it was sent again", calls)
-            method, path = _endpoint(push.create, key=d.external_id)
+            method, path = _endpoint(push.create, key=d.external_id, payload=d.payload)
             # a PUT to a path named by the key creates one resource however often it is sent
-            safe = bool(key_header) or method == "PUT"
-            ex = await self.client.request(
-                method, path, json=d.payload, headers=headers, idempotent=safe
-            )
-            calls.extend(ex.calls)
+            # (Xero's PUT /Contacts is not such a path: each one creates)
+            safe = bool(key_header) or (method == "PUT" and "{key}" in push.create)
+            ex = await send(
+                self.client, push, method, path, d.payload or {}, update=False,
+                internal_id=None, read_path="", calls=calls, idempotent=safe, headers=headers,
+            )  # fmt: skip
             if ex.ambiguous:
                 cause = ex.calls[-1].error if ex.calls and ex.calls[-1].error else ex.error
                 lost = f"{LOST} ({cause}), so the record may already exist at the destination"
@@ -394,5 +448,5 @@ class Pusher:
             return None, ex
         if not found:
             return None, ex
-        got = get_path(found[0], push.id_path)
+        got = get_path(found[0], push.find_id_path or push.id_path)
         return (str(got) if got not in (None, "") else None), ex

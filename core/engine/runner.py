@@ -20,18 +20,20 @@ from pydantic import ValidationError
 from ..config import ConnectorConfig, ServiceConfig, StreamConfig
 from ..connectors.client import Client, Exchange
 from ..connectors.interrupt import Interrupt
+from ..connectors.oauth2_refresh import keep_rotations
 from ..connectors.paginators import make_paginator
 from ..errors import UserError
 from ..mapping.fields import Mapper
 from ..mapping.filters import parse_filters
-from ..mapping.paths import get_path
 from ..models import LogKind, LogLevel, MappingStatus, RunStatus, StepStatus, SyncType
 from ..store import Store
 from ..store.records import InstanceRow, LogRow
 from ..text import clean
 from ..timeutil import now
 from ..troubleshooting import match
+from ..troubleshooting_vendors import vendor_code
 from . import events, notices
+from .cursor import StepCursor
 from .full_disk import FullDiskGuard
 from .heartbeat import heartbeat_seconds
 from .pull import pages
@@ -192,6 +194,8 @@ class ServiceRun:
         self.redactor = share_secrets(self.src, self.dst)
         self.src.set_interrupt(self.interrupt)
         self.dst.set_interrupt(self.interrupt)
+        keep_rotations(self.src, self.store, svc.source)  # a rotated refresh token is kept
+        keep_rotations(self.dst, self.store, svc.destination)
 
     def _warn(self, text: str) -> None:
         """A condition the user must act on while the run goes on (the disk filled up)."""
@@ -299,6 +303,9 @@ class ServiceRun:
 
     def _auth_fatal(self, ex: Exchange, connector: str, cfg: ConnectorConfig, cid: int) -> _Fatal:
         status = ex.status or 0
+        client = self.dst if connector == self.service.destination else self.src
+        if getattr(client.auth, "expired", False):  # the OAuth refresh token was refused
+            return _Fatal(events.oauth_expired(connector, client.auth.error), "oauth_expired", cid)
         return _Fatal(events.auth_cause(status, connector, cfg.auth.type), f"http_{status}", cid)
 
     async def _step(self, stream: StreamConfig) -> StepStatus:
@@ -324,6 +331,9 @@ class ServiceRun:
             if start:
                 params[inc.start_param] = start
             cursor_value = saved
+        cursor = None
+        if stream.incremental is not None and not self.dry_run:
+            cursor = StepCursor(cursor_value, stream.incremental.cursor_path)
         paginator = make_paginator(pull.paginator, pull.path, params)
         pusher = Pusher(
             store, self.dst, stream, Mapper(stream, self.lookups),
@@ -392,12 +402,11 @@ class ServiceRun:
                 )  # fmt: skip
                 instance.records = len(page.records)
                 state = None
-                if stream.incremental is not None and not self.dry_run and page.records:
-                    values = [get_path(r, stream.incremental.cursor_path) for r in page.records]
-                    values = [str(v) for v in values if v not in (None, "")]
-                    if values:
-                        cursor_value = max([cursor_value or "", *values])
-                        state = (self.service.id, stream.name, cursor_value)
+                if cursor is not None and page.records:
+                    failed_ids = {ext for ext, _ in out.failures}
+                    value = cursor.page(page.records, failed_ids, pusher.mapper.external_id)
+                    if value is not None:
+                        state = (self.service.id, stream.name, value)
                 totals.add(out.counts)
                 logs.extend(notices.withheld(rec, step_id, self._clients()))
                 batch = rec.page_batch(
@@ -490,7 +499,7 @@ class ServiceRun:
         logs = []
         for ext, reason in out.failures[:50]:
             status = int(reason[5:8]) if reason[:5] == "HTTP " and reason[5:8].isdigit() else None
-            code = match(status, reason)
+            code = vendor_code(self.dst_cfg.preset, status, match(status, reason))
             logs.append((by_ext[ext], self.rec.log(
                 LogLevel.ERROR, f"{events.label(stream.name)} {ext} failed", reason,
                 step_id=step_id, connector_id=self.dst_id, code=code,

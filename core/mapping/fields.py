@@ -25,6 +25,16 @@ class Skip(Exception):
     """The record is skipped; the message is the reason."""
 
 
+@dataclass(frozen=True, slots=True)
+class IdRef:
+    """A value to be replaced by the destination id another stream gave it (id_of); the pusher
+    resolves these per page, from the id map, before the payload is hashed or sent."""
+
+    stream: str
+    external_id: str
+    kind: str = "string"
+
+
 class MappingFailed(Exception):
     """A value could not be converted; the entity fails with this reason."""
 
@@ -106,16 +116,18 @@ def compile_field(dest: str, spec: FieldSpec, lookups: dict[str, dict[str, str]]
     default = spec.default
     required = spec.required
     nested = "." in dest
+    id_of, id_type = spec.id_of, spec.id_type
     failed = f"field {dest}: "
     empty_required = f"required field {dest} is empty"
 
-    if transform is None and lookup is None and default is None and not required and not nested:
+    simple = id_of is None and not nested
+    if transform is None and lookup is None and default is None and not required and simple:
 
         def plain(rec: Any, out: dict[str, Any], unmapped: list[tuple[str, str]]) -> None:
             out[dest] = get(rec)
 
         return plain
-    if lookup is None and default is None and not required and not nested:
+    if lookup is None and default is None and not required and simple:
         assert transform is not None
 
         def transformed(rec: Any, out: dict[str, Any], unmapped: list[tuple[str, str]]) -> None:
@@ -147,6 +159,8 @@ def compile_field(dest: str, spec: FieldSpec, lookups: dict[str, dict[str, str]]
             v = default
         if required and (v is None or v == "" or v == []):
             raise Skip(empty_required)
+        if id_of is not None and not (v is None or v == "" or v == []):
+            v = IdRef(id_of, str(v), id_type)
         if nested:
             set_path(out, dest, v)
         else:

@@ -38,13 +38,37 @@ def has_path(obj: Any, path: str) -> bool:
 
 
 def set_path(obj: dict[str, Any], path: str, value: Any) -> None:
-    """Set a nested destination field, creating tables on the way ('address.city')."""
+    """Set a nested destination field, creating what is missing on the way: a table for a
+    name ('address.city'), a list for a number ('Phones.0.PhoneNumber' -> {"Phones": [{...}]}).
+    A list is padded with empty tables up to the index."""
     parts = split_path(path)
-    cur = obj
-    for part in parts[:-1]:
-        nxt = cur.get(part)
-        if not isinstance(nxt, dict):
-            nxt = {}
-            cur[part] = nxt
-        cur = nxt
-    cur[parts[-1]] = value
+    cur: Any = obj
+    for part, nxt_part in zip(parts[:-1], parts[1:], strict=True):
+        make = list if nxt_part.isdigit() else dict
+        cur = _child(cur, part, make)
+    _put(cur, parts[-1], value)
+
+
+def _child(cur: Any, part: str, make: type) -> Any:
+    if isinstance(cur, list):
+        i = int(part)
+        while len(cur) <= i:
+            cur.append({})
+        if not isinstance(cur[i], make):
+            cur[i] = make()
+        return cur[i]
+    nxt = cur.get(part)
+    if not isinstance(nxt, make):
+        nxt = make()
+        cur[part] = nxt
+    return nxt
+
+
+def _put(cur: Any, part: str, value: Any) -> None:
+    if isinstance(cur, list):
+        i = int(part)
+        while len(cur) <= i:
+            cur.append(None)
+        cur[i] = value
+    else:
+        cur[part] = value

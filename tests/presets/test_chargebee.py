@@ -1,4 +1,5 @@
-"""Chargebee v2: basic auth with the API key as user name, offset / next_offset, `list`."""
+"""Chargebee v2: basic auth with the API key as user name, offset / next_offset, `list` entries
+unwrapped (`list[*].customer` for /customers)."""
 
 from __future__ import annotations
 
@@ -30,9 +31,10 @@ async def test_offset_and_next_offset_with_api_key_user() -> None:
     respx.get(f"{BASE}/customers").mock(side_effect=answer)
     cfg = config(
         'preset = "chargebee"\ncredentials = { site = "acme", api_key = "env:CB_KEY" }',
-        'key = "customer.id"\npull = { path = "/customers" }',
+        'pull = { path = "/customers" }',
     )
+    assert cfg.services["svc"].streams[0].pull.data_selector == "list[*].customer"
     got, _ = await pull_all(cfg, ENV)
-    assert [r["customer"]["id"] for r in records(got)] == ["a", "b", "c"]
+    assert [r["id"] for r in records(got)] == ["a", "b", "c"]
     assert got[0].exchange.headroom == 0.2
     assert "live_abcdef123" not in got[0].exchange.url

@@ -51,3 +51,12 @@ async def test_017_link_header() -> None:
     got, _ = await pull_all(cfg, {})
     assert [r["id"] for r in records(got)] == [1, 2, 3, 4, 5]
     assert route.call_count == 3
+
+
+def test_v1_test_connection_path_exists_on_1_0_beta() -> None:
+    """json-server 1.0.0-beta.15 answers 404 for /db (0.17 had it); its home page is always
+    there, so test connection uses / for v1 and keeps /db for 0.17."""
+    from core.connectors.presets import PRESETS
+
+    assert PRESETS["json_server"].test_path == "/"
+    assert PRESETS["json_server_0_17"].test_path == "/db"

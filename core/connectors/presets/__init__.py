@@ -15,9 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
 
-from .. import oauth2  # noqa: F401 - registers the oauth2_client_credentials auth builder
+from .. import (
+    oauth2,  # noqa: F401 - registers the oauth2_client_credentials auth builder
+    oauth2_refresh,  # noqa: F401 - registers the oauth2_refresh_token auth builder
+)
 from ..auth import Auth
-from . import autotask, chargebee, connectwise, hubspot, json_server, shopify
+from . import autotask, chargebee, connectwise, hubspot, json_server, quickbooks, shopify, xero
 from .base import Preset, generic_headroom
 
 if TYPE_CHECKING:
@@ -27,7 +30,7 @@ PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
         hubspot.PRESET, shopify.PRESET, connectwise.PRESET, autotask.PRESET, chargebee.PRESET,
-        json_server.V1, json_server.V017,
+        xero.PRESET, quickbooks.PRESET, json_server.V1, json_server.V017,
     )
 }  # fmt: skip
 ENV = "env:"
@@ -106,6 +109,11 @@ def expand_streams(cfg: SyncConfig) -> SyncConfig:
 
     adapter: TypeAdapter[Any] = TypeAdapter(PaginatorConfig)
     for svc in cfg.services.values():
+        dst = cfg.connectors.get(svc.destination)
+        if dst is not None and dst.preset is not None:
+            for stream in svc.streams:
+                if stream.push is not None:
+                    stream.push = push_for(get(dst.preset), stream.push)
         src = cfg.connectors.get(svc.source)
         if src is None or src.preset is None:
             continue
@@ -127,6 +135,26 @@ def expand_streams(cfg: SyncConfig) -> SyncConfig:
     return cfg
 
 
+def push_for(p: Preset, push: Any) -> Any:
+    """The stream's push with the destination preset's defaults for the keys it does not set,
+    checked again as a whole; a batch over the API's limit is refused in words."""
+    if push.batch is not None and p.batch_limit and push.batch.size > p.batch_limit:
+        raise ValueError(
+            f"batch.size {push.batch.size} is over what the {p.title} API takes in one call "
+            f"({p.batch_limit}); set batch.size to {p.batch_limit} or less"
+        )
+    if p.push_defaults is None:
+        return push
+    given = push.model_fields_set
+    if "body" in given or "batch" in given:
+        given = given | {"encoding"}  # an envelope or a batch is JSON: keep it
+    extra = {k: v for k, v in p.push_defaults(push.create, push.update).items() if k not in given}
+    if not extra:
+        return push
+    data = push.model_dump(exclude_unset=True, by_alias=True) | extra
+    return type(push).model_validate(data)
+
+
 def preset_auth(name: str, cfg: ConnectorConfig, environ: dict[str, str] | None = None) -> Auth:
     """The preset's auth with the credentials' env: references resolved (run time only)."""
     from ...config import resolve
@@ -137,6 +165,7 @@ def preset_auth(name: str, cfg: ConnectorConfig, environ: dict[str, str] | None 
                        environ) if cfg.credentials.get(c.key) else ""
         for c in p.credentials
     }  # fmt: skip
+    creds["__connector"] = name  # an OAuth refresh token is kept under the connector's name
     return p.auth(creds)
 
 

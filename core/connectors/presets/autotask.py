@@ -3,7 +3,18 @@ a filter body, `items`, the next page at pageDetails.nextPageUrl."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from .base import Cred, HeaderAuth, Preset
+
+
+def push_defaults(create: str, update: str | None) -> dict[str, Any]:
+    """POST answers {"itemId": N}; PATCH /{Entity} is collection-level with the id in the body."""
+    out: dict[str, Any] = {"id_path": "itemId"}
+    if update and "{id}" not in update:
+        out.update(id_field="id", id_type="integer")
+    return out
+
 
 PRESET = Preset(
     name="autotask",
@@ -30,6 +41,7 @@ PRESET = Preset(
     requests_per_second=2.5,  # 10,000 requests per hour per database
     concurrency=3,  # three threads per object per integration
     test_path="/Companies/entityInformation",
+    push_defaults=push_defaults,
     docs="https://autotask.net/help/developerhelp/content/apis/REST/API_Calls/"
     "REST_Advanced_Query_Features.htm",
 )

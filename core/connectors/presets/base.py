@@ -68,6 +68,19 @@ def basic(user_key: str, password_key: str | None) -> Callable[[dict[str, str]],
     return make
 
 
+def entity(path: str) -> str:
+    """The last path segment without an extension or an {id}: '/Contacts/{id}' -> 'Contacts'."""
+    parts = [p for p in path.split("?", 1)[0].split("/") if p and not p.startswith("{")]
+    return parts[-1].removesuffix(".json") if parts else ""
+
+
+def singular(name: str) -> str:
+    """'customers' -> 'customer', 'draft_orders' -> 'draft_order', 'addresses' -> 'address'."""
+    if name.endswith("sses") or name.endswith("xes"):
+        return name[:-2]
+    return name[:-1] if name.endswith("s") else name
+
+
 def basic_token(user: str, password: str) -> str:
     return base64.b64encode(f"{user}:{password}".encode()).decode()
 
@@ -90,6 +103,10 @@ class Preset:
     headroom: Callable[[Mapping[str, str]], float | None] = generic_headroom
     test_path: str = "/"  # one cheap authenticated GET for `syncdeck connectors test`
     docs: str = ""
+    batch_limit: int | None = None  # the most records one batch call may carry
+    # push settings a stream writing to this API gets unless it sets them: (create path,
+    # update endpoint or None) -> {push key: value}
+    push_defaults: Callable[[str, str | None], dict[str, Any]] | None = None
 
     def selector_for(self, path: str) -> str | None:
         if callable(self.data_selector):

@@ -3,8 +3,15 @@ page / pageSize paging followed through the Link header, records as a bare JSON 
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..auth import Auth, Basic
 from .base import Cred, Preset
+
+
+def push_defaults(create: str, update: str | None) -> dict[str, Any]:
+    """PATCH takes RFC 6902 operations ([{"op": "replace", "path": "name", ...}])."""
+    return {"update_as": "json_patch"} if update and update.startswith("PATCH") else {}
 
 
 def auth(c: dict[str, str]) -> Auth:
@@ -32,4 +39,5 @@ PRESET = Preset(
     concurrency=4,
     test_path="/system/info",
     docs="https://developer.connectwise.com/Products/ConnectWise_PSA/Developer_Guide/Pagination",
+    push_defaults=push_defaults,
 )

@@ -33,4 +33,5 @@ PRESET = Preset(
     headroom=headroom,
     test_path="/crm/v3/objects/contacts?limit=1",
     docs="https://developers.hubspot.com/docs/api/usage-details",
+    batch_limit=100,  # batch create / update / upsert take at most 100 inputs
 )

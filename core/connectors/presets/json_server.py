@@ -25,7 +25,7 @@ V1 = Preset(
     },  # fmt: skip
     data_selector="data",
     params={"_per_page": 50},
-    test_path="/db",
+    test_path="/",  # v1 (1.0.0-beta.15) dropped /db; its home page lists the resources
 )
 
 V017 = Preset(

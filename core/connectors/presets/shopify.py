@@ -4,8 +4,9 @@ name as the record key (`/customers.json` -> `customers`), X-Shopify-Shop-Api-Ca
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
-from .base import Cred, HeaderAuth, Preset
+from .base import Cred, HeaderAuth, Preset, entity, singular
 
 API_VERSION = "2025-01"
 
@@ -27,6 +28,12 @@ def selector(path: str) -> str | None:
     return last.removesuffix(".json") or None
 
 
+def push_defaults(create: str, update: str | None) -> dict[str, Any]:
+    """A created resource comes back wrapped in its singular name: {"draft_order": {"id": 1}}."""
+    name = singular(entity(create))
+    return {"id_path": f"{name}.id"} if name else {}
+
+
 PRESET = Preset(
     name="shopify",
     title="Shopify Admin REST",
@@ -44,4 +51,5 @@ PRESET = Preset(
     headroom=headroom,
     test_path="/shop.json",
     docs="https://shopify.dev/docs/api/usage/rate-limits",
+    push_defaults=push_defaults,
 )
