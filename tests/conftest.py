@@ -31,6 +31,11 @@ from pg_cluster import Cluster, missing_binaries
 from core.store import open_store
 from core.store.postgres.schema import LATEST as LATEST_PG
 
+# pytest-xdist's workers are given COLUMNS=80; the CLI's tables would then be cut narrower than
+# in a plain run (or CI, which has no terminal: 120). Every process sees the same width.
+os.environ.pop("COLUMNS", None)
+os.environ.pop("LINES", None)
+
 BACKENDS = [b for b in os.environ.get("SYNCDECK_TEST_BACKENDS", "sqlite,postgres").split(",") if b]
 
 
