@@ -14,6 +14,7 @@ from admin_tui_helpers import (  # noqa: F401
     isolated_config,
     settle,
 )
+from textual.widgets import Input
 from tui_fixture import FIXED_NOW
 
 SCREENS = {
@@ -43,6 +44,9 @@ def press(keys: list[str]):  # noqa: ANN201
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
+        for field in pilot.app.screen.query(Input):  # a blinking cursor: on or off by the clock
+            field.cursor_blink = False
+        await pilot.pause()
 
     return run_before
 
