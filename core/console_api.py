@@ -128,6 +128,15 @@ class ConsoleAPI(AdminAPI):
         version = await self.store.data_version()
         return (token is None or version != token), version
 
+    @property
+    def pushes_changes(self) -> bool:
+        """The store announces commits (PostgreSQL): the console can wake on them."""
+        return self.store.pushes_changes
+
+    async def wait_for_change(self, timeout: float) -> bool:
+        """True as soon as another connection commits (within `timeout` seconds)."""
+        return await self.store.wait_for_change(timeout)
+
     async def info(self) -> dict[str, object]:
         return await self.store.info()
 

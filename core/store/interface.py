@@ -35,6 +35,10 @@ class Store(Protocol):
     @property
     def location(self) -> str: ...
 
+    # True where a commit by any process is announced (PostgreSQL's NOTIFY): a console may wait
+    # for `wait_for_change` instead of its timer. SQLite polls, so its consoles keep the timer.
+    pushes_changes: bool
+
     async def __aenter__(self) -> Store: ...
 
     async def __aexit__(self, *exc: object) -> None: ...

@@ -7,6 +7,7 @@ diff, then re-arms the timer. Refreshes never overlap and an idle tick draws not
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -26,6 +27,8 @@ from ..widgets.refresh_indicator import RefreshIndicator
 from ..widgets.status_line import StatusLine
 from ..widgets.tiles import Tiles
 
+WAKE_GAP = 1.0  # seconds: the soonest a notification may refresh again
+
 
 class LiveLoader:
     """Mixed into LogsScreen (which provides api, level, stack, table, scope, filters...)."""
@@ -40,6 +43,7 @@ class LiveLoader:
         self._gen = 0
         self._token: int | None = None
         self._timer: Timer | None = None
+        self._wake: asyncio.Task[None] | None = None
         self._busy = 0
         self._seen_log_id: int | None = None
         self._last_update: datetime | None = None
@@ -58,6 +62,27 @@ class LiveLoader:
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(self.interval, self._tick, name="refresh")
+        if self.api.pushes_changes:  # PostgreSQL: a commit anywhere wakes the refresh sooner
+            if self._wake is not None:
+                self._wake.cancel()
+            # a plain task, not a worker: it waits most of the time, and workers are waited for
+            self._wake = asyncio.create_task(self._wake_on_change())
+
+    async def _wake_on_change(self) -> None:
+        """Refresh as soon as another process commits, at most once per WAKE_GAP seconds (a
+        run commits every page); the timer still ticks when nothing is announced."""
+        try:
+            await asyncio.sleep(WAKE_GAP)
+            changed = await self.api.wait_for_change(max(0.0, self.interval - WAKE_GAP))
+        except UserError:
+            return  # the timer still ticks and says what is wrong
+        if changed and self._timer is not None and self.is_attached:
+            self._timer.stop()
+            self._tick()
+
+    def on_unmount(self) -> None:
+        if self._wake is not None:
+            self._wake.cancel()
 
     def _tick(self) -> None:
         self._timer = None

@@ -36,6 +36,8 @@ class PostgresStore(
 ):
     """One PostgreSQL database. Use `await open_store("postgresql://...")`."""
 
+    pushes_changes = True  # NOTIFY at every commit
+
     def __init__(self, url: str, pool: Any) -> None:
         self.url = url
         self.pool = pool

@@ -31,6 +31,8 @@ class SqliteStore(Reads, LogReads, SearchReads, Writes, Retention, State, Sample
     """One SQLite file: a writer connection and a reader connection (WAL: readers never block
     the writer). Use `await open_store(...)` or `async with await open_store(...) as store`."""
 
+    pushes_changes = False  # polled (data_version), not announced
+
     def __init__(self, path: Path, wconn: aiosqlite.Connection, rconn: aiosqlite.Connection):
         self.path = path
         self.wconn = wconn
