@@ -157,7 +157,9 @@ class SyncdeckApp(App[int]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(self.screen.__class__.__name__, self.keys_of_screen()))
+        title = getattr(self.screen, "help_title", None)  # else "Connectors", not the class
+        title = title or type(self.screen).__name__.removesuffix("Screen")
+        self.push_screen(HelpScreen(title, self.keys_of_screen()))
 
     def keys_of_screen(self) -> list[tuple[str, str]]:
         """Every key active on the current screen (focused widget, screen, app)."""

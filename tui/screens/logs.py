@@ -174,6 +174,11 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
             return "Runs" if self.root == "logs" else "Log"
         return None
 
+    @property
+    def help_title(self) -> str:
+        """What `?` names: the view the keys belong to (Log, Runs, Steps...)."""
+        return VIEWS[self.level.kind].title
+
     def filter_hints(self) -> str:
         return "  ".join(h for a, h in FILTER_HINTS.items() if self.check_action(a, ()))
 
