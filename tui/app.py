@@ -10,6 +10,7 @@ from functools import partial
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -22,6 +23,7 @@ from .screens.connectors import ConnectorsScreen
 from .screens.help import HelpScreen
 from .screens.logs import LogsScreen
 from .screens.mappings import MappingsScreen
+from .screens.palette import Palette
 from .screens.services import ServicesScreen
 from .screens.workers import WorkersScreen
 from .views.base import Scope
@@ -153,6 +155,11 @@ class SyncdeckApp(App[int]):
         self.action_goto("mappings")
         if self.screen is screen:
             screen.reload()
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, with enter waiting for the search typed before it."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
