@@ -10,6 +10,7 @@ from functools import partial
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -22,6 +23,7 @@ from .screens.connectors import ConnectorsScreen
 from .screens.help import HelpScreen
 from .screens.logs import LogsScreen
 from .screens.mappings import MappingsScreen
+from .screens.palette import Palette
 from .screens.services import ServicesScreen
 from .screens.workers import WorkersScreen
 from .views.base import Scope
@@ -154,10 +156,17 @@ class SyncdeckApp(App[int]):
         if self.screen is screen:
             screen.reload()
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with enter waiting for the search typed before it."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(self.screen.__class__.__name__, self.keys_of_screen()))
+        title = getattr(self.screen, "help_title", None)  # else "Connectors", not the class
+        title = title or type(self.screen).__name__.removesuffix("Screen")
+        self.push_screen(HelpScreen(title, self.keys_of_screen()))
 
     def keys_of_screen(self) -> list[tuple[str, str]]:
         """Every key active on the current screen (focused widget, screen, app)."""

@@ -64,7 +64,7 @@ def test_log_view_levels_by_text(tmux, small_store: Path, tmp_path: Path) -> Non
     error = screen
     _essentials(error)
     assert "Level All" in _press(term, "l", "Level All")
-    help_ = _press(term, "?", "Keys: LogsScreen")
+    help_ = _press(term, "?", "Keys: Log ")  # the view, not "LogsScreen"
     assert re.search(r"\((app|logs)\.\w+\)", help_)  # binding ids, to remap keys
     _escape(term)
     assert "Keys:" not in term.screen()
@@ -93,7 +93,7 @@ def test_runs_and_the_drill_down_at_80x24(tmux, live_store: Path, tmp_path: Path
         if title == "Entities":
             assert re.search(r"\b(create|skip|update)\b", screen)
             assert re.search(r"\b(success|skipped|failed)\b", screen)
-        help_ = _press(term, "?", "Keys: LogsScreen", f"help on {title}")
+        help_ = _press(term, "?", f"Keys: {title} ", f"help on {title}")
         assert "Drill in" in help_ or "Back" in help_
         _escape(term)
     crumbs = term.screen()
@@ -111,7 +111,7 @@ def test_admin_screens_at_80x24(tmux, live_store: Path, tmp_path: Path) -> None:
     for word in ("✔ connected", "✖ error", "demo-crm", "demo-erp"):
         assert word in connectors
     _admin_fits(connectors, ("Name", "Status", "Synced", "Err"))
-    assert "Keys: ConnectorsScreen" in _press(term, "?", "Keys: Connectors")
+    _press(term, "?", "Keys: Connectors ")
     _escape(term)
     term.keys("S")
     services = term.wait_for(lambda s: "› Services" in s and "demo-crm-to" in s and
@@ -119,7 +119,7 @@ def test_admin_screens_at_80x24(tmux, live_store: Path, tmp_path: Path) -> None:
     _essentials(services)
     assert re.search(r"(✔ success|◐ partial)", services) and "✖ failed" in services
     _admin_fits(services, ("Service", "On", "Last run", "Next run"))
-    assert "Keys: ServicesScreen" in _press(term, "?", "Keys: Services")
+    _press(term, "?", "Keys: Services ")
     _escape(term)
     row = [ln for ln in services.split("\n") if "demo-crm-to" in ln][0]
     rows = [ln for ln in services.split("\n") if re.match(r"^ {4}\S", ln)][1:]
@@ -132,6 +132,6 @@ def test_admin_screens_at_80x24(tmux, live_store: Path, tmp_path: Path) -> None:
     _essentials(mappings)
     _admin_fits(mappings, ("Destination", "Source path", "After transforms"))
     _admin_fits(mappings, ("Source value", "Destination value", "Status"))
-    assert "Keys: MappingsScreen" in _press(term, "?", "Keys: Mappings")
+    _press(term, "?", "Keys: Mappings ")
     _escape(term)
     assert "Total logs" in _press(term, "L", "Total logs")

@@ -52,3 +52,26 @@ def test_stats_milestones(tmp_path: Path, capsys) -> None:  # noqa: ANN001
     assert main(["stats", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "Milestones 30d: 3" in out and "MILESTONES 30D" in out
+
+
+async def test_detail_counts_in_the_right_number(tmp_path: Path) -> None:
+    db = tmp_path / "one.db"
+    await with_milestones(db)
+    store = await open_store(db)
+    try:
+        crm = await store.connector_id("crm")
+        await store.add_log(LogRow(ts=now() - 10, level="WARNING", kind="event",
+                                   title="w", connector_id=crm))  # fmt: skip
+    finally:
+        await store.close()
+    app = app_on(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ConnectorsScreen)
+        screen.table.move_cursor(row=screen.table.keys.index("crm"))
+        await settle(pilot)
+        detail = screen.query_one("#detail").plain
+        assert "5 logs · 0 errors · 1 warning · 3 milestones" in detail  # not "1 warnings"

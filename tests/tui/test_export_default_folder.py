@@ -53,3 +53,27 @@ async def test_a_name_alone_also_goes_to_the_exports_folder(
         await settle(pilot)
     assert (data_home / "syncdeck" / "exports" / "night.csv").exists()
     assert not (tmp_path / "night.csv").exists()
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_prompt_hint_is_shown_whole(
+    demo_db: str, data_home: Path, size: tuple[int, int]
+) -> None:
+    """The hint naming the folder wraps inside the box instead of being cut mid-word
+    ('...a name alone goes there t')."""
+    app = make_app(demo_db)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        logs_screen(app)
+        await pilot.press("e")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, ExportPrompt)
+        hint = prompt.query(".hint").first()
+        drawn = " ".join(
+            "".join(seg.text for seg in line).strip()
+            for line in hint.render_lines(hint.region.reset_offset)
+        )
+        assert drawn.endswith("a name alone goes there too."), drawn
+        box = prompt.query_one("#export-box").content_region
+        assert hint.region.right <= box.right, (hint.region, box)  # drawn inside, not clipped

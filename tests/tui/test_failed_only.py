@@ -106,11 +106,12 @@ async def test_failed_only_from_runs_to_the_failed_calls(tmp_path: Path) -> None
         await pilot.press("f")
         await settle(pilot)
         assert list(screen.table.keys) == [str(ids["run"])]
-        assert "1 runs with failures" in pager(screen)
+        assert pager(screen).endswith("1 run with failures")  # one run, not "1 runs"
         assert "✖ failed only" in screen.query_one("#filters", StatusLine).plain
         await pilot.press("enter")
         await settle(pilot)
         assert screen.level.kind == "steps" and screen.table.row_count == 1
+        assert "1 step with failures" in pager(screen)
         await pilot.press("enter")  # straight to the failed entities of the whole step
         await settle(pilot)
         assert screen.level.kind == "entities"
@@ -119,7 +120,7 @@ async def test_failed_only_from_runs_to_the_failed_calls(tmp_path: Path) -> None
         await pilot.press("enter")
         await settle(pilot)
         assert screen.level.kind == "calls" and screen.table.row_count == 1
-        assert "1 failed calls" in pager(screen)
+        assert "1 failed call" in pager(screen) and "1 failed calls" not in pager(screen)
         await pilot.press("f")  # off again: both calls of the entity
         await settle(pilot)
         assert screen.table.row_count == 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 from tui_helpers import logs_screen, make_app, settle
 
 from tui.widgets.breadcrumb import Breadcrumb, fit
+from tui.widgets.status_line import StatusLine
 from tui.widgets.tiles import Tile
 
 
@@ -56,3 +57,29 @@ def test_fit_shortens_the_longest_upper_crumb_first() -> None:
     assert out[1].endswith("…") and len(out[1]) < len(crumbs[1])
     drawn = " › ".join(f"{i + 1}:{c}" for i, c in enumerate(out[:-1])) + " › " + out[-1]
     assert len(drawn) <= 54, drawn
+
+
+async def test_filter_line_shows_what_is_on_before_the_key_hints_at_80_columns(
+    demo_db: str,
+) -> None:
+    """Failed-only, the account filter and a search are what the grid is showing: at 80
+    columns they stay on the filter line and the key hints give way (they were cut instead,
+    so 'Level All' sat above a grid of ERROR rows only)."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = logs_screen(app)
+        line = screen.query_one("#filters", StatusLine)
+
+        def drawn() -> str:
+            return "".join(s.text for s in line.render_lines(line.region.reset_offset)[0])
+
+        await pilot.press("f")
+        await settle(pilot)
+        assert "failed only" in drawn(), drawn()
+        await pilot.press("f", "a", *"4710", "enter")
+        await settle(pilot)
+        assert "Account 4710" in drawn(), drawn()
+        await pilot.press("v", "f", "slash", *"4710", "enter")
+        await settle(pilot)
+        assert "failed only" in drawn() and "/ 4710" in drawn(), drawn()

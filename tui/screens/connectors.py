@@ -149,8 +149,10 @@ class ConnectorsScreen(GridScreen):
             text.append(f" · tested {local_minute(c.tested_at)}", style="dim")
         tl = self.tiles.get(name)
         if tl is not None:
-            counts = (f"30 days: {tl.total:,} logs · {tl.errors:,} errors · "
-                      f"{tl.warnings:,} warnings · {tl.milestones:,} milestones")  # fmt: skip
+            counts = "30 days: " + " · ".join(
+                plural(count, word) for count, word in ((tl.total, "log"), (tl.errors, "error"),
+                (tl.warnings, "warning"), (tl.milestones, "milestone"))
+            )  # fmt: skip
             text.append("\n" + counts, style="dim")
         text.append("\n")
         text.append(self.auth_line(data))

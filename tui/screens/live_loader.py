@@ -266,6 +266,24 @@ class LiveLoader:
             new=self.new_count if self.paused else self.new_above,
         )
 
+    def empty_advice(self) -> list[str]:
+        """What may bring rows back to an empty grid: the filters that are on, with the keys
+        of this view (Runs has no level, kind or account filter)."""
+        f, kind = self.filters, self.level.kind
+        advice = ["escape clears the search"] if self.level.search else []
+        if f.failed_only:
+            every = {"logs": "level", "runs": "run"}.get(kind, "row")
+            advice.append(f"f shows every {every}")
+        if kind == "logs" and f.account:
+            advice.append("a changes the account")
+        if kind == "logs" and (f.level or f.kind):
+            advice.append("l changes the level" if f.level else "m changes the kind")
+        if kind in ("logs", "runs") and f.connector and not self.scope.connector:
+            advice.append("c changes the connector")
+        if kind in ("logs", "runs"):
+            advice.append("T changes the dates" if f.dates else "t widens the time range")
+        return advice
+
     def show_pager(self) -> None:
         window = self.window
         level = self.level
@@ -274,8 +292,9 @@ class LiveLoader:
             return
         if not window.items:
             text = "No rows here" + (" match the search" if level.search else "") + "."
-            if level.kind in ("logs", "runs"):
-                text += " t widens the time range, l changes the level."
+            advice = self.empty_advice()
+            if advice:
+                text += " " + ", ".join(advice) + "."
         else:
             start = (level.page_no - 1) * size + 1
             end = start + len(window.items) - 1

@@ -174,6 +174,11 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
             return "Runs" if self.root == "logs" else "Log"
         return None
 
+    @property
+    def help_title(self) -> str:
+        """What `?` names: the view the keys belong to (Log, Runs, Steps...)."""
+        return VIEWS[self.level.kind].title
+
     def filter_hints(self) -> str:
         return "  ".join(h for a, h in FILTER_HINTS.items() if self.check_action(a, ()))
 
@@ -211,14 +216,16 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
                 parts.append(f"Kind {f.kind or 'all'}")
             parts.append(self.dates_label() + " (T)" if f.dates else f"Range {f.range}")
             text.append(" · ".join(parts))
-            text.append(f"   {self.filter_hints()}", style="dim")
+            hints = self.filter_hints()
         else:
             text.append(f"{VIEWS[kind].title}", style="bold")
-            text.append("   escape back · 1-5 jump to a crumb", style="dim")
+            hints = "escape back · 1-5 jump to a crumb"
+        # What is on first, the key hints last: on a narrow terminal the hints give way.
         text.append_text(self.filter_badges())
         if self.level.search:
             text.append(f"   / {self.level.search}", style="bold #ffd75f")
             text.append(" (escape clears)", style="dim")
+        text.append(f"   {hints}", style="dim")
         self.query_one("#filters", StatusLine).set_text(text)
 
     # ---- navigation --------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from rich.text import Text
 
 from core.console_api import ConsoleAPI
-from core.text import clean
+from core.text import clean, plural
 from core.timeutil import parse_span
 
 T = TypeVar("T")
@@ -90,10 +90,11 @@ class Window(Generic[T]):
     def of(cls, page: Any, note: str = "") -> Window[T]:
         return cls(list(page.items), page.total, page.has_next, page.has_prev, note)
 
-    def failed_note(self, q: Query, what: str) -> Window[T]:
-        """With failed-only on, the note counts the failed rows of the level."""
+    def failed_note(self, q: Query, one: str, many: str) -> Window[T]:
+        """With failed-only on, the note counts the failed rows of the level ('1 failed call',
+        '2 failed calls')."""
         if q.filters.failed_only:
-            counted = f"{self.total:,} {what}"
+            counted = plural(self.total, one, many)
             self.note = f"{counted} · {self.note}" if self.note else counted
         return self
 

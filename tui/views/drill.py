@@ -38,7 +38,7 @@ class InstancesView:
             q.level.ids["step_id"], text=q.level.search or None, failed=q.filters.failed_only,
             **paging,
         )  # fmt: skip
-        return _searched(q, page).failed_note(q, "failed pages")
+        return _searched(q, page).failed_note(q, "failed page", "failed pages")
 
     def cells(self, i: StepInstance, now: float) -> list[Text]:
         headroom = "" if i.headroom is None else f"{i.headroom:.0%}"
@@ -95,7 +95,7 @@ class EntitiesView:
             **paging,
         )  # fmt: skip
         window = Window.of(page, f"{page.total:,} match" if q.level.search else "")
-        return window.failed_note(q, "failed")
+        return window.failed_note(q, "failed", "failed")
 
     def cells(self, e: Entity, now: float) -> list[Text]:
         action_style = {"fail": "bold #ff5f5f", "skip": "dim", "create": "#5fd75f"}
@@ -144,7 +144,7 @@ class CallsView:
             entity_id=q.level.ids["entity_id"], text=q.level.search or None,
             failed=q.filters.failed_only, **paging,
         )  # fmt: skip
-        return _searched(q, page).failed_note(q, "failed calls")
+        return _searched(q, page).failed_note(q, "failed call", "failed calls")
 
     def cells(self, c: ApiCall, now: float) -> list[Text]:
         params = ", ".join(f"{k}={v}" for k, v in c.params.items())

@@ -43,7 +43,7 @@ class LogsView:
     async def fetch(self, q: Query, **paging: Any) -> Window[LogEvent]:
         page = await q.api.logs(**self.params(q), **paging)
         note = f"{page.total:,} match" if q.level.search else ""
-        return Window.of(page, note).failed_note(q, "errors")
+        return Window.of(page, note).failed_note(q, "error", "errors")
 
     def cells(self, item: LogEvent, now: float) -> list[Text]:
         summary = Text(no_wrap=True, overflow="ellipsis")

@@ -45,7 +45,7 @@ class RunsView:
             failed=q.filters.failed_only, **paging,
         )  # fmt: skip
         note = f"{plural(page.total, 'run')} touched it" if q.level.search else ""
-        return Window.of(page, note).failed_note(q, "runs with failures")
+        return Window.of(page, note).failed_note(q, "run with failures", "runs with failures")
 
     def cells(self, r: Run, now: float) -> list[Text]:
         return [
@@ -116,7 +116,7 @@ class StepsView:
             note = f"{plural(len(steps), 'step')} · {plural(hits.total, 'entity', 'entities')}"
             return Window(steps, len(steps), note=note)
         page = await q.api.steps(run_id, failed=q.filters.failed_only, **paging)
-        return Window.of(page).failed_note(q, "steps with failures")
+        return Window.of(page).failed_note(q, "step with failures", "steps with failures")
 
     def cells(self, s: Step, now: float) -> list[Text]:
         return [
