@@ -174,12 +174,24 @@ def fault_app(state: FaultState) -> Starlette:
 
 
 def _put(body: dict[str, Any], path: str | None, value: Any) -> None:
+    """`value` at the dotted `path`; a selector that unwraps entries (`list[*].customer`, as
+    Chargebee's) gets each record wrapped the way the vendor sends it."""
     if not path:
+        return
+    if "[*]." in path:
+        outer, inner = path.split("[*].", 1)
+        _put(body, outer, [_wrapped(inner, item) for item in value])
         return
     *parents, last = path.split(".")
     for part in parents:
         body = body.setdefault(part, {})
     body[last] = value
+
+
+def _wrapped(path: str, item: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    _put(out, path, item)
+    return out
 
 
 def _source_page(state: FaultState, request: Request) -> Response:
