@@ -81,3 +81,17 @@ async def test_admin_search_typed_in_one_burst(tmp_path: Path) -> None:
         assert isinstance(screen, ConnectorsScreen)
         assert screen.search == "erp"
         assert [c.name for c in screen.shown()] == ["erp"]
+
+
+async def test_screen_switch_form_and_typing_in_one_burst(tmp_path: Path) -> None:
+    """S, a service, E, ctrl+u, the schedule, enter, all at once from the Log screen: the keys
+    after S wait for the Services rows (their first load), then reach the form in order."""
+    db = tmp_path / "b.db"
+    await build_admin_store(db)
+    app = app_on(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        burst(app, ["S", "j", "E", "ctrl+u", *"15 * * * *", "enter"])
+        await settle(pilot)
+        assert isinstance(app.screen, ServicesScreen), app.screen
+        assert (await app.api.services())[0].schedule == "15 * * * *", notes(app)

@@ -20,12 +20,16 @@ from core.errors import UserError
 from core.text import clean, plural
 
 from ..export import default_path, deliver_csv, export_rows, rows_csv_text
+from ..key_router import TypeAhead
 from ..views.base import Scope
 from ..widgets.status_line import StatusLine
 from ..widgets.title_bar import TitleBar
 
 
-class AdminScreen(Screen):
+class AdminScreen(TypeAhead, Screen):
+    """Keys typed before its first load has shown the rows wait for them (`j E` right after
+    `S` acts on the rows, not on an empty grid)."""
+
     screen_title = ""
     export_kind = "admin"  # syncdeck-<kind>-<stamp>.csv
     BINDINGS = [
@@ -85,6 +89,8 @@ class AdminScreen(Screen):
             self.loads += 1
         except UserError as exc:
             self.notify(str(exc), severity="error", markup=False)
+        finally:
+            self.keys_ready()  # the first load is on screen (or failed): held keys go on
 
     async def _tick(self) -> None:
         if self.app.screen is not self:
