@@ -171,10 +171,36 @@ def bench_bytes(db: str, keys: list[str]) -> tuple[int, int]:
     return idle, one
 
 
+def bench_search(db: str, ident: str, times: int = 6) -> list[float]:
+    """On Runs: `/`, the id, then Enter -> "runs touched it" on screen (the query, the grid and
+    the footer), `times` times; escape clears the search in between."""
+    name = "benchs"
+    start_session(name, db)
+    time.sleep(1.0)
+    key_to(name, "v", HEADERS["runs"])
+    time.sleep(0.5)
+    out = []
+    for _ in range(times):
+        tmux("send-keys", "-t", name, "/")
+        time.sleep(0.3)
+        tmux("send-keys", "-t", name, "-l", ident)
+        time.sleep(0.3)
+        out.append(key_to(name, "Enter", "touched it"))
+        time.sleep(0.3)
+        tmux("send-keys", "-t", name, "Escape")
+        wait_for(name, "Trigger", time.perf_counter())
+        time.sleep(0.5)
+    tmux("kill-session", "-t", name)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db")
+    parser.add_argument("--id", default="4711", help="the external id searched (search bench)")
+    parser.add_argument("--only", help="comma-separated: start,walk,search,bytes (default all)")
     args = parser.parse_args()
+    only = set((args.only or "start,walk,search,bytes").split(","))
     db = args.db
     if db is None:
         from tui_fixture import build_store
@@ -182,9 +208,27 @@ def main() -> None:
         db = str(Path(tempfile.mkdtemp()) / "bench.db")
         asyncio.run(build_store(db, now=time.time(), runs=40, logs=2000))
     print(f"store: {db} ({Path(db).stat().st_size / 1e6:.1f} MB)")
+    if "search" in only:
+        found = bench_search(db, args.id)
+        print(
+            f"search by id on Runs (enter -> result on screen): median "
+            f"{statistics.median(found) * 1000:.0f} ms  all {[round(f * 1000) for f in found]}"
+        )
+    if "start" in only:
+        bench_start_figures(db)
+    if "walk" in only:
+        bench_walk_figures(db)
+    if "bytes" in only:
+        bench_bytes_figures(db)
+
+
+def bench_start_figures(db: str) -> None:
     starts = bench_start(db)
     print(f"start to logs painted (tmux 120x40): median {statistics.median(starts) * 1000:.0f} ms"
           f"  all {[round(s * 1000) for s in starts]}")  # fmt: skip
+
+
+def bench_walk_figures(db: str) -> None:
     drill, back, back_esc, rss = bench_walk(db)
     print(f"drill-down (key -> level on screen): median {statistics.median(drill) * 1000:.0f} ms,"
           f" max {max(drill) * 1000:.0f} ms  all {[round(d * 1000) for d in drill]}")  # fmt: skip
@@ -193,6 +237,9 @@ def main() -> None:
     print(f"back by escape (+ ESCDELAY): median {statistics.median(back_esc) * 1000:.0f} ms"
           f"  all {[round(b * 1000) for b in back_esc]}")  # fmt: skip
     print(f"RSS after five levels x4 and 100 pages: {rss:.0f} MB")
+
+
+def bench_bytes_figures(db: str) -> None:
     idle, one = bench_bytes(db, [])
     print(f"bytes at the live edge: idle tick {idle} B, tick adding one log row {one} B")
     idle, one = bench_bytes(db, ["j"] * 12)
