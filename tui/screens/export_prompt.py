@@ -37,6 +37,7 @@ class ExportPrompt(TypeAhead, ModalScreen[str | None]):
         found = self.query("#export-path").results(Input)
         field = next(found, None)
         if field is None:  # pushed while the app closes (`q` then `e`): nothing was composed
+            self.keys_ready()
             return
         self.set_focus(field)
         field.select_all()  # typing replaces the default, as when focused by hand

@@ -28,10 +28,10 @@ class GridScreen(AdminScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.table.focus()
+        self.set_focus(self.table)
 
     def focus_grid(self) -> None:
-        self.table.focus()
+        self.set_focus(self.table)
 
     @property
     def table(self) -> PagedTable:

@@ -264,7 +264,7 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
         search = self.query_one("#search", Input)
         if search.display:
             search.display = False
-            self.table.focus()
+            self.set_focus(self.table)
             if self.level.search:
                 self.set_search("")
             return
@@ -370,7 +370,7 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
     def _search_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         event.input.display = False
-        self.table.focus()
+        self.set_focus(self.table)  # now: the next key of a burst is the grid's, not the box's
         self.set_search(event.value.strip())
 
     def set_search(self, value: str) -> None:

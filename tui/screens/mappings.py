@@ -90,10 +90,10 @@ class MappingsScreen(AdminScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.fields_table.focus()
+        self.set_focus(self.fields_table)
 
     def focus_grid(self) -> None:
-        self.fields_table.focus()
+        self.set_focus(self.fields_table)
 
     @property
     def fields_table(self) -> PagedTable:
