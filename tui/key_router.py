@@ -49,7 +49,6 @@ class KeyRouter:
         self.held: list[events.Key] | None = None
         self.epoch = 0
         self.routing = False
-        self.pending = False  # a release asked for while a key was being routed
 
     # ---- holding -----------------------------------------------------------------------
 
@@ -63,7 +62,6 @@ class KeyRouter:
             self.app.set_timer(limit, lambda: self._expire(epoch))
 
     def _expire(self, epoch: int) -> None:
-        """A hold nothing released in time: let the keys go (never leave the console deaf)."""
         if self.held is not None and self.epoch == epoch:
             self.app.call_later(self.release)
 
@@ -83,7 +81,7 @@ class KeyRouter:
         binding of an Input (enter submits) posts a message that its screen handles later
         (hide the search box, focus the grid): the keys wait for that too, or a `q` typed
         after `/ text enter` went into the hidden box instead of quitting."""
-        self.hold()
+        self.hold(limit=None)
         if isinstance(focused, Input) and focused.is_attached:
             screen = focused.screen
             focused.call_later(lambda: screen.call_later(lambda: self.app.call_later(self.release)))
@@ -91,10 +89,7 @@ class KeyRouter:
         self.app.call_later(self.release)
 
     async def release(self) -> None:
-        if self.held is None:
-            return
-        if self.routing:  # a key's action is awaiting: release once it is done
-            self.pending = True
+        if self.held is None or self.routing:
             return
         screen = self.app.screen
         if isinstance(screen, TypeAhead) and not screen.keys_are_ready:
@@ -121,9 +116,7 @@ class KeyRouter:
         self.routing = True
         try:
             focused = app.focused
-            typing = isinstance(focused, Input) and focused.display  # a hidden box takes none
-            if typing and event.is_printable and event.character:
-                assert isinstance(focused, Input)
+            if isinstance(focused, Input) and event.is_printable and event.character:
                 _type_into(focused, event.character)
                 self._after_key(focused)
                 return
@@ -137,9 +130,6 @@ class KeyRouter:
                 return
         finally:
             self.routing = False
-            if self.pending:
-                self.pending = False
-                app.call_later(self.release)
         (app.focused or app.screen)._forward_event(event)
 
     def _after_key(self, focused: object) -> None:
