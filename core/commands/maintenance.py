@@ -1,4 +1,4 @@
-"""Maintenance commands: `syncdeck prune` and `syncdeck db info`."""
+"""Maintenance commands: `syncdeck prune`, `syncdeck db info` and `db migrate`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ..console_api import ConsoleAPI
 from ..errors import UserError
 from ..timeutil import local_minute
 from .base import add_global_flags, command, days_type, span_type
+from .db_migrate import register_migrate
 from .output import Column, emit_rows, output_format, render_json
 
 
@@ -92,3 +93,4 @@ def register(subparsers: Any) -> None:
     add_global_flags(db, sub=True)
     inner = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
     command(inner, "info", db_info, help="where the store is, its schema and row counts")
+    register_migrate(inner)
