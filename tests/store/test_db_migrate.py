@@ -24,8 +24,8 @@ async def _add_config(path: Path) -> int:
         svc = await st.service_id("cw-to-hubspot")
         await st.set_value_mappings(svc, "status", [("Open", "open", "mapped"),
                                                     ("Lost", None, "unmapped")])  # fmt: skip
-        await st.put_id_map([IdMapRow(svc, "contacts", "C-4700", "hs-1", "h1"),
-                             IdMapRow(svc, "contacts", "C-4701", None, None, pending=True)])  # fmt: skip
+        pending = IdMapRow(svc, "contacts", "C-4701", None, None, pending=True)
+        await st.put_id_map([IdMapRow(svc, "contacts", "C-4700", "hs-1", "h1"), pending])
         await st.set_stream_state(svc, "contacts", "2026-11-01T00:00:00Z")
         await st.save_config_file("[connectors]\n", "syncdeck.toml")
         await st.push_undo("edit", {"x": 1}, svc)
@@ -92,8 +92,9 @@ def test_migrate_copies_history_and_configuration(seeded_db: Seeded, pg_cluster,
     src_conn.close()
     assert compressed[0] > 0
 
-    before, after = asyncio.run(_reads(str(seeded_db.path), seeded_db)), asyncio.run(
-        _reads(url, seeded_db)
+    before, after = (
+        asyncio.run(_reads(str(seeded_db.path), seeded_db)),
+        asyncio.run(_reads(url, seeded_db)),
     )
     for key, value in before.items():
         assert after[key] == value, key
@@ -240,3 +241,34 @@ def test_source_is_never_written(seeded_db: Seeded, pg_location: str) -> None:
     shutil.copyfile(seeded_db.path, seeded_db.path.with_suffix(".bak"))
     assert main(["db", "migrate", "--from", str(seeded_db.path), "--to", pg_location]) == 0
     assert seeded_db.path.read_bytes() == before
+
+
+async def test_a_count_mismatch_keeps_nothing(seeded_db: Seeded, pg_location, monkeypatch):
+    """The counts are checked inside the copy's transaction: a mismatch rolls every row back."""
+    from core.errors import StoreError
+    from core.store.postgres.copy_in import PgDestination
+
+    real = PgDestination.count
+
+    async def short(self, table: str) -> int:
+        n = await real(self, table)
+        return n - 1 if table == "entities" else n
+
+    monkeypatch.setattr(PgDestination, "count", short)
+    n = seeded_db.entities
+    with pytest.raises(StoreError, match=f"entities {n} -> {n - 1}.*nothing was kept"):
+        await migrate_store(str(seeded_db.path), pg_location)
+    monkeypatch.undo()
+    assert await asyncio.to_thread(_empty, pg_location)
+
+
+async def test_text_with_a_nul_still_moves(seeded_db: Seeded, pg_location) -> None:
+    """PostgreSQL text cannot hold NUL; SQLite's can. The row moves with U+FFFD in its place."""
+    conn = sqlite3.connect(seeded_db.path)
+    conn.execute("UPDATE entities SET reason = ? WHERE id = 1", ("bad\x00byte",))
+    conn.commit()
+    conn.close()
+    report = await migrate_store(str(seeded_db.path), pg_location)
+    assert all(c.copied_rows == c.source_rows for c in report.tables)
+    async with await open_store(pg_location, create=False) as st:
+        assert (await st.get_entity(1)).reason == "bad\ufffdbyte"

@@ -15,11 +15,15 @@ from .schema import IDENTITY_TABLES
 
 
 def _text(v: Any) -> Any:
-    if v is None or isinstance(v, str):
+    """SQLite text as PostgreSQL text, which cannot hold NUL: that one character becomes
+    U+FFFD (a stored API error quoting a NUL must not make the whole store unmovable)."""
+    if v is None:
         return v
     if isinstance(v, bytes):
-        return v.decode("utf-8", "replace")
-    return str(v)
+        v = v.decode("utf-8", "replace")
+    elif not isinstance(v, str):
+        v = str(v)
+    return v.replace("\x00", "\ufffd") if "\x00" in v else v
 
 
 def _int(v: Any) -> Any:
