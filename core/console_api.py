@@ -158,6 +158,11 @@ class ConsoleAPI(AdminAPI):
         self._writable("Running a service")
         return await run_now(self.store, name, force=force, **options)
 
+    async def live_workers(self) -> int:
+        """Workers that are running and inside their lease (by the database's clock)."""
+        return sum(1 for w in await self.store.list_workers() if w.status == "running" and
+                   not w.stale)  # fmt: skip
+
     async def queue_run(self, name: str, *, force: bool = False, **options: Any) -> int:
         """Queue a run of a service for any worker to take (the cooldown as for run now).
         Returns the queued run's id; RunActive when the service already has a live run."""

@@ -134,3 +134,28 @@ async def test_edit_schedule_refuses_a_bad_cron_inline(tmp_path: Path) -> None:
         assert app.screen is screen
         assert (await app.api.services())[0].schedule == "0 2 * * *"
         assert 'schedule = "0 2 * * *"' in await app.api.export_config()
+
+
+async def test_run_now_with_a_live_worker_queues_the_run_for_it(
+    tmp_path: Path, loopback: tuple[str, str, ErpState]
+) -> None:
+    """In a fleet the console's host does not run syncs: `g` queues the run and a worker (any
+    host) claims it; nothing reaches the APIs from the console."""
+    import os
+
+    from core.store import open_store
+
+    crm, erp_url, erp = loopback
+    db = tmp_path / "fleet.db"
+    await build_admin_store(db, crm=crm, erp=erp_url)
+    async with await open_store(db) as store:
+        await store.register_worker("worker-1.example", os.getpid(), 60.0)
+    app = app_on(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_services(pilot)
+        await pilot.press("g")
+        await wait_run(pilot, screen)
+        runs = await app.api.runs(service="customers")
+        assert runs.total == 1 and runs.items[0].status.value == "queued"
+        assert f"Run {runs.items[0].id} of customers queued" in notes(app)
+        assert erp.creates == 0

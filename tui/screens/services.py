@@ -235,6 +235,9 @@ class ServicesScreen(ResyncActions, GridScreen):
 
         async def run() -> None:
             try:
+                if await self.api.live_workers():  # a fleet: a worker runs it, not this host
+                    self.queued(name, await self.api.queue_run(name, force=force))
+                    return
                 result = await self.api.run_now(name, force=force, progress=progress)
             except Exception as exc:  # noqa: BLE001 - UserError and CooldownActive, shown
                 self.running.pop(name, None)
@@ -253,6 +256,12 @@ class ServicesScreen(ResyncActions, GridScreen):
             self.reload()
 
         self.run_worker(run(), group=f"run-{name}", exit_on_error=False)
+
+    def queued(self, name: str, run_id: int) -> None:
+        self.running.pop(name, None)
+        self.notify(f"Run {run_id} of {name} queued: a worker takes it within a tick. "
+                    "enter opens its runs.", timeout=8, markup=False)  # fmt: skip
+        self.reload()
 
     def action_toggle(self) -> None:
         name = self.current
