@@ -52,12 +52,14 @@ class KeyRouter:
 
     # ---- holding -----------------------------------------------------------------------
 
-    def hold(self, *, limit: float | None = HOLD_LIMIT) -> None:
-        """Keep the keys that follow until a release (a form being fetched or mounted)."""
+    def hold(self, *, limited: bool = True) -> None:
+        """Keep the keys that follow until a release (a form being fetched or mounted). A
+        limited hold lets the keys go after HOLD_LIMIT seconds should nothing release it."""
         self.epoch += 1
         if self.held is None:
             self.held = []
-        if limit is not None:
+        if limited:
+            limit = HOLD_LIMIT
             epoch = self.epoch
             self.app.set_timer(limit, lambda: self._expire(epoch))
 
@@ -81,7 +83,7 @@ class KeyRouter:
         binding of an Input (enter submits) posts a message that its screen handles later
         (hide the search box, focus the grid): the keys wait for that too, or a `q` typed
         after `/ text enter` went into the hidden box instead of quitting."""
-        self.hold(limit=None)
+        self.hold(limited=False)
         if isinstance(focused, Input) and focused.is_attached:
             screen = focused.screen
             focused.call_later(lambda: screen.call_later(lambda: self.app.call_later(self.release)))

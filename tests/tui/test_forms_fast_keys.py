@@ -52,6 +52,27 @@ async def test_connector_form_typed_in_one_burst(tmp_path: Path) -> None:
         assert data["auth"] == {"type": "bearer", "token": "env:BILLING_TOKEN"}
 
 
+async def test_a_slow_relayout_keeps_the_keys_typed_meanwhile(tmp_path: Path, monkeypatch) -> None:
+    """On a loaded machine rebuilding the form (`bearer` adds the token field) took longer than
+    the key router's safety limit for holds, which then let the next keys go to inputs being
+    removed: the token was lost. A relayout's hold has no time limit (it always releases)."""
+    import asyncio
+
+    from textual.containers import VerticalScroll
+
+    import tui.key_router
+
+    removing = VerticalScroll.remove_children
+
+    async def slow_remove(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        await asyncio.sleep(0.8)  # a rebuild slower than the limit below
+        return await removing(self, *args, **kwargs)
+
+    monkeypatch.setattr(VerticalScroll, "remove_children", slow_remove)
+    monkeypatch.setattr(tui.key_router, "HOLD_LIMIT", 0.4)
+    await test_connector_form_typed_in_one_burst(tmp_path)
+
+
 async def test_confirm_answered_in_the_same_burst(tmp_path: Path) -> None:
     """D then y at once: the question must get the y, not the grid under it."""
     db = tmp_path / "d.db"

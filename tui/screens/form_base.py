@@ -111,22 +111,24 @@ class FormModal(TypeAhead, ModalScreen[str | None]):
     async def relayout(self) -> None:
         """Rebuild the fields; keys typed meanwhile wait and then reach the new inputs."""
         router = getattr(self.app, "keys", None)
-        if router is not None:
-            router.hold()
-        box = self.query_one("#form-fields", VerticalScroll)
-        focused = self.focused.id if self.focused else None
-        await box.remove_children()
-        await box.mount_all(self._field_widgets())
-        if focused:
-            found = self.query(f"#{focused}")
-            if found:
-                widget = found.first()
-                self.set_focus(widget)
-                if isinstance(widget, Input):
-                    widget.cursor_position = len(widget.value)
-        self.validate()
-        if router is not None:
-            self.app.call_later(router.release)
+        if router is not None:  # no time limit: this always releases, however slow the mount
+            router.hold(limited=False)
+        try:
+            box = self.query_one("#form-fields", VerticalScroll)
+            focused = self.focused.id if self.focused else None
+            await box.remove_children()
+            await box.mount_all(self._field_widgets())
+            if focused:
+                found = self.query(f"#{focused}")
+                if found:
+                    widget = found.first()
+                    self.set_focus(widget)
+                    if isinstance(widget, Input):
+                        widget.cursor_position = len(widget.value)
+            self.validate()
+        finally:
+            if router is not None:
+                self.app.call_later(router.release)
 
     # ---- typing, validating, saving --------------------------------------------------------
 
