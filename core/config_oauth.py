@@ -26,6 +26,7 @@ class OAuth2RefreshTokenAuth(BaseModel):
     @field_validator("token_url")
     @classmethod
     def _url(cls, v: str) -> str:
-        from .config import REFS, http_url
+        from .config import REFS
+        from .config_http import http_url
 
         return v if v.startswith(REFS) else http_url(v)

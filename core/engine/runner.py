@@ -11,7 +11,6 @@ import asyncio
 import inspect
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -39,57 +38,8 @@ from .heartbeat import heartbeat_seconds
 from .pull import pages
 from .push import Pusher
 from .recorder import Recorder, StepTotals
+from .results import EXIT_CODES, Progress, RunResult  # noqa: F401 - re-exported
 from .watch import CANCELLED, RunWatch
-
-EXIT_CODES = {
-    RunStatus.SUCCESS: 0,
-    RunStatus.PARTIAL: 3,
-    RunStatus.FAILED: 1,
-    RunStatus.CANCELLED: 1,
-    RunStatus.INTERRUPTED: 1,
-}
-
-
-@dataclass
-class Progress:
-    run_id: int
-    stream: str
-    page: int
-    pulled: int
-    created: int
-    updated: int
-    skipped: int
-    failed: int
-    done: bool = False
-
-
-@dataclass
-class RunResult:
-    run_id: int
-    service: str
-    status: RunStatus
-    pulled: int
-    created: int
-    updated: int
-    skipped: int
-    failed: int
-    duration_ms: int
-    message: str = ""
-    dry_run: bool = False
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_CODES[self.status]
-
-    def summary(self) -> str:
-        dry = " (dry run: nothing was sent)" if self.dry_run else ""
-        return (
-            f"Run {self.run_id} of {self.service}: {self.status.value}{dry}. "
-            f"{self.pulled} pulled: {self.created} created, {self.updated} updated, "
-            f"{self.skipped} skipped, {self.failed} failed. Duration: {self.duration_ms}ms."
-            + (f" {self.message}" if self.message and self.status != RunStatus.SUCCESS else "")
-        )
-
 
 ProgressFn = Callable[[Progress], Any]
 
