@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...errors import StoreError
+from ..search_reads import SearchReads
 from .base import PgBase
 from .bulk import Bulk
 from .changes import Changes
@@ -21,7 +22,6 @@ from .reads import Reads
 from .retention import Retention
 from .samples import Samples
 from .schema import LATEST
-from .search import SearchReads
 from .state import State
 from .writes import Writes
 

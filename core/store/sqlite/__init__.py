@@ -9,6 +9,7 @@ from pathlib import Path
 import aiosqlite
 
 from ...errors import StoreError
+from ..search_reads import SearchReads
 from .bulk import Bulk
 from .db import open_connection
 from .fleet import Fleet
@@ -18,7 +19,6 @@ from .reads import Reads
 from .retention import Retention
 from .samples import Samples
 from .schema import LATEST
-from .search import SearchReads
 from .state import State
 from .writes import Writes
 

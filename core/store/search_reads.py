@@ -1,10 +1,11 @@
-"""Id search: which runs, steps and entities touched an external or internal id."""
+"""Id search: which runs, steps and entities touched an external or internal id. The same SQL
+on both backends (the PostgreSQL base turns `?` into `$n`), so one mixin serves both."""
 
 from __future__ import annotations
 
-from ...models import SearchHit, Step
-from .. import rows
-from ..page import Page, Where
+from ..models import SearchHit, Step
+from . import rows
+from .page import Page, Where
 
 
 class SearchReads:
