@@ -39,13 +39,17 @@ def config_to_test(
     if data is None or errors:
         return None
     _, typed = admin.build_connector(values, existing)
+    try:  # validated with the placeholders: a preset refuses a secret written as a value
+        cfg = ConnectorConfig.model_validate(data)
+    except ValidationError:
+        cfg = admin.validated(data, existing)
     for form_key, value in typed.items():
         where, key = form_key.split(".", 1)
-        data["credentials" if where == "cred" else "auth"][key] = value.strip()
-    try:
-        return ConnectorConfig.model_validate(data)
-    except ValidationError:
-        return admin.validated(data, existing)
+        if where == "cred":
+            cfg.credentials[key] = value.strip()
+        else:
+            setattr(cfg.auth, key, value.strip())
+    return cfg
 
 
 async def check_before_save(

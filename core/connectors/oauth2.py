@@ -77,7 +77,7 @@ class OAuth2ClientCredentials(Auth):
             data["scope"] = " ".join(self.scopes)
         return data
 
-    async def _took(self, body: dict[str, Any]) -> None:
+    async def _took(self, body: dict[str, Any], client: Any = None) -> None:
         """A token answer arrived (a subclass keeps a rotated refresh token)."""
 
     async def _fetch(self, client: Any) -> None:
@@ -113,7 +113,7 @@ class OAuth2ClientCredentials(Auth):
             lifetime = float(body.get("expires_in") or DEFAULT_LIFETIME)
         except (TypeError, ValueError):
             lifetime = DEFAULT_LIFETIME
-        await self._took(body)
+        await self._took(body, client)
         self.token = str(token)
         self.expires_at = self.clock() + lifetime
         self.error = ""

@@ -6,21 +6,69 @@ reaches the store, its history or a log. A refused refresh token (invalid_grant:
 revoked, or already used) marks the auth expired: the run stops with the "Expired OAuth token"
 troubleshooting, whose fix is to reconnect.
 
+The token a connector was built with may be stale: a test of the unsaved form, `config import
+--test` or another worker rotated it, and the config (an env: variable, a typed value) still
+names the old one. So each refresh takes a lock shared by every process on the secrets file
+(one refresh of a connector at a time), first follows the secrets file from the token it holds
+to the current one (core/secrets.py: successor), and, when the vendor refuses it anyway (a
+process without the lock won the race), re-reads the file once more before giving up.
+
 Config: auth = { type = "oauth2_refresh_token", token_url = "...", client_id = "env:...",
 client_secret = "env:...", refresh_token = "env:..." }
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+import contextlib
+import os
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from ..config import OAuth2RefreshTokenAuth, resolve
-from ..secrets import store_secret
+from ..errors import UserError
+from ..secrets import config_dir, fingerprint, store_rotation, successor
 from .auth import BUILDERS, Auth
 from .oauth2 import OAuth2ClientCredentials
 
 Rotated = Callable[[str], Awaitable[None]]
+LOCK_WAIT = 60.0  # seconds to wait for another process's refresh before going ahead
+RACE_WAIT = 1.0  # seconds a refused token is given for the winner's token to be written
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: refreshes are not serialised
+    fcntl = None  # type: ignore[assignment]
+
+
+@contextlib.asynccontextmanager
+async def refresh_lock(key: str, wait: float = LOCK_WAIT) -> AsyncIterator[bool]:
+    """An exclusive lock per refresh-token key, shared by every process using this secrets
+    folder; taken without blocking the event loop. Yields whether it was taken (a process stuck
+    for `wait` seconds is not waited for: the refused-token path still recovers)."""
+    folder = config_dir() / "locks"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(folder / f"refresh-{fingerprint(key)[:16]}.lock", os.O_RDWR | os.O_CREAT,
+                     0o600)  # fmt: skip
+    except OSError:
+        yield False
+        return
+    try:
+        deadline = time.monotonic() + wait
+        got = fcntl is None
+        while not got:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                got = True
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    break
+                await asyncio.sleep(0.02)
+        yield got
+    finally:
+        os.close(fd)  # releases the lock
 
 
 class OAuth2RefreshToken(OAuth2ClientCredentials):
@@ -32,18 +80,61 @@ class OAuth2RefreshToken(OAuth2ClientCredentials):
         self.expired = False  # the token endpoint refused the refresh token: reconnect
         self.on_rotate: Rotated | None = None  # points the stored config at the new secret
 
+    @property
+    def key(self) -> str:
+        return f"{self.name}.refresh_token"
+
     def _grant(self) -> dict[str, str]:
         data = {"grant_type": "refresh_token", "refresh_token": self.refresh_token}
         if self.scopes:
             data["scope"] = " ".join(self.scopes)
         return data
 
-    async def _took(self, body: dict[str, Any]) -> None:
+    async def _fetch(self, client: Any) -> None:
+        async with refresh_lock(self.key):
+            self._follow(client)
+            self.expired = False
+            await super()._fetch(client)
+            if self.expired and await self._winner(client):
+                self.expired = False
+                await super()._fetch(client)
+
+    def _follow(self, client: Any) -> bool:
+        """Take the current token when the one held was rotated away (by a test, an import's
+        test, another worker). True when it changed."""
+        try:
+            new = successor(self.refresh_token)
+        except UserError:  # an unreadable secrets file: the token held is tried as it is
+            return False
+        if not new:
+            return False
+        self._keep_secret(client, new)
+        self.refresh_token = new
+        return True
+
+    async def _winner(self, client: Any) -> bool:
+        """The vendor refused the token: if another process rotated it meanwhile, its token is
+        written to the secrets file within moments. True when one arrived (try it once)."""
+        deadline = time.monotonic() + RACE_WAIT
+        while True:
+            if self._follow(client):
+                return True
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(0.05)
+
+    def _keep_secret(self, client: Any, value: str) -> None:
+        self.secrets.append(value)
+        redactor = getattr(client, "redactor", None)
+        if redactor is not None:
+            redactor.add(value)
+
+    async def _took(self, body: dict[str, Any], client: Any = None) -> None:
         new = body.get("refresh_token")
         if not isinstance(new, str) or not new or new == self.refresh_token:
             return
-        self.secrets.append(new)
-        ref = store_secret(f"{self.name}.refresh_token", new)  # before anything else can fail
+        self._keep_secret(client, new)
+        ref = store_rotation(self.key, self.refresh_token, new)  # before anything else can fail
         self.refresh_token = new
         if self.on_rotate is not None:
             await self.on_rotate(ref)

@@ -5,7 +5,9 @@ token" troubleshooting, whose fix is to reconnect."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -34,11 +36,17 @@ class Identity:
         self.access: set[str] = set()
         self.n = itertools.count(2)
         self.grants: list[dict[str, str]] = []
+        self.delay = 0.0  # seconds each token answer takes
+        self.before: Callable[[str], None] | None = None  # runs as a refresh token arrives
 
     async def token(self, request: Request) -> JSONResponse:
         form = dict(p.split("=", 1) for p in (await request.body()).decode().split("&") if "=" in p)
         self.grants.append(form)
         rt = form.get("refresh_token", "")
+        if self.before is not None:
+            self.before(rt)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if form.get("grant_type") != "refresh_token" or rt not in self.valid:
             return JSONResponse({"error": "invalid_grant"}, 400)
         self.valid.discard(rt)
@@ -55,9 +63,16 @@ class Identity:
         body = await request.json()
         return JSONResponse({"Contacts": [{**body["Contacts"][0], "ContactID": "c-1"}]})
 
+    async def organisation(self, request: Request) -> JSONResponse:
+        auth = request.headers.get("authorization", "")
+        if auth.removeprefix("Bearer ") not in self.access:
+            return JSONResponse({"Title": "Unauthorized", "Detail": "TokenExpired"}, 401)
+        return JSONResponse({"Organisations": [{"Name": "Demo Ltd"}]})
+
     def app(self) -> Starlette:
         return Starlette(routes=[
             Route("/connect/token", self.token, methods=["POST"]),
+            Route("/api.xro/2.0/Organisation", self.organisation),
             Route("/api.xro/2.0/Contacts", self.contacts, methods=["PUT", "POST"]),
         ])  # fmt: skip
 

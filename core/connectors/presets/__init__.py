@@ -76,6 +76,13 @@ def check_connector(cfg: ConnectorConfig) -> ConnectorConfig:
                 f"add credentials = {{ {c.key} = {example} }}"
             )
     for key, value in cfg.credentials.items():
+        if key.endswith("_url") and not value.startswith((ENV, "secret:")):
+            from ...config_http import http_url
+
+            try:
+                http_url(value)
+            except ValueError as exc:
+                raise ValueError(f"credentials.{key}: {exc}") from None
         if allowed[key].secret and not value.startswith((ENV, "secret:")):
             var = f"{p.name.upper()}_{key.upper()}"
             raise ValueError(

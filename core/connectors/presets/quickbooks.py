@@ -16,7 +16,8 @@ TOKEN_URL = "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer"
 
 def auth(c: dict[str, str]) -> Auth:
     return OAuth2RefreshToken(
-        c["__connector"], c["refresh_token"], TOKEN_URL, c["client_id"], c["client_secret"],
+        c["__connector"], c["refresh_token"], c.get("token_url") or TOKEN_URL, c["client_id"],
+        c["client_secret"],
         client_auth="basic",
     )  # fmt: skip
 
@@ -43,6 +44,12 @@ PRESET = Preset(
         Cred("client_id", False, "the Intuit app's client id"),
         Cred("client_secret", True, "the Intuit app's client secret"),
         Cred("refresh_token", True, "a refresh token from the app's authorization (rotated)"),
+        Cred(
+            "token_url",
+            False,
+            "the OAuth token endpoint, when not Intuit's (a sandbox)",
+            required=False,
+        ),
     ),
     auth=auth,
     paginator={"type": "single_page"},

@@ -16,7 +16,8 @@ TOKEN_URL = "https://identity.xero.com/connect/token"
 
 def auth(c: dict[str, str]) -> Auth:
     a = OAuth2RefreshToken(
-        c["__connector"], c["refresh_token"], TOKEN_URL, c["client_id"], c["client_secret"],
+        c["__connector"], c["refresh_token"], c.get("token_url") or TOKEN_URL, c["client_id"],
+        c["client_secret"],
         client_auth="basic",
     )  # fmt: skip
     a.headers["xero-tenant-id"] = c["tenant_id"]
@@ -48,6 +49,12 @@ PRESET = Preset(
         Cred("client_id", False, "the Xero app's client id"),
         Cred("client_secret", True, "the Xero app's client secret"),
         Cred("refresh_token", True, "a refresh token from the app's authorization (rotated)"),
+        Cred(
+            "token_url",
+            False,
+            "the OAuth token endpoint, when not Xero's (a sandbox)",
+            required=False,
+        ),
     ),
     auth=auth,
     paginator={"type": "page_number", "page_param": "page", "base_page": 1},
