@@ -106,7 +106,7 @@ CONNECTORS: tuple[ConnectorSpec, ...] = (
         _hdr(**{"X-Shopify-Access-Token": "***"}), "X-Shopify-Shop-Api-Call-Limit", 40,
     ),
     ConnectorSpec(
-        "xero", None,
+        "xero", "xero",
         "https://api.xero.com/api.xro/2.0", "connected", "",
         CONNECTOR_CONFIGS["xero"],
         _hdr(Authorization="***", **{"xero-tenant-id": "3f6c1a9e-5b2d-4e8f-9a7c-1d2e3f4a5b6c"}),
@@ -119,7 +119,7 @@ CONNECTORS: tuple[ConnectorSpec, ...] = (
         _hdr(Authorization="***"), "X-RateLimit-Remaining", 150,
     ),
     ConnectorSpec(
-        "quickbooks", None,
+        "quickbooks", "quickbooks",
         "https://quickbooks.api.intuit.com/v3/company/9130351234567890", "disconnected",
         "Disconnected by an admin; its services are disabled.",
         CONNECTOR_CONFIGS["quickbooks"],

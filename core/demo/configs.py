@@ -44,27 +44,30 @@ CONNECTOR_CONFIGS: dict[str, dict[str, Any]] = {
         "base_url": _SHOP,
         "credentials": {"access_token": "env:SHOPIFY_ACCESS_TOKEN"},
     },
-    "xero": {  # a Xero custom connection: OAuth2 client credentials
+    "xero": {  # the Xero preset: OAuth2 with a refresh token Xero rotates at every refresh
+        "preset": "xero",
         "base_url": "https://api.xero.com/api.xro/2.0",
-        "auth": {
-            "type": "oauth2_client_credentials",
-            "token_url": "https://identity.xero.com/connect/token",
+        "credentials": {
+            "tenant_id": "3f6c1a9e-5b2d-4e8f-9a7c-1d2e3f4a5b6c",
             "client_id": "env:XERO_CLIENT_ID",
             "client_secret": "env:XERO_CLIENT_SECRET",
-            "scopes": ["accounting.transactions", "accounting.contacts"],
+            "refresh_token": "env:XERO_REFRESH_TOKEN",
         },
-        "headers": {"xero-tenant-id": "3f6c1a9e-5b2d-4e8f-9a7c-1d2e3f4a5b6c"},
-        "rate_limit": {"requests_per_second": 1, "concurrency": 5},  # 60 per minute, 5 at once
     },
     "chargebee": {
         "preset": "chargebee",
         "base_url": "https://acme-msp.chargebee.com/api/v2",
         "credentials": {"api_key": "env:CHARGEBEE_API_KEY"},
     },
-    "quickbooks": {  # an access token from the Intuit OAuth playground, refreshed outside
+    "quickbooks": {  # the QuickBooks Online preset: OAuth2, Intuit's refresh token rotated
+        "preset": "quickbooks",
         "base_url": "https://quickbooks.api.intuit.com/v3/company/9130351234567890",
-        "auth": {"type": "bearer", "token": "env:QBO_ACCESS_TOKEN"},
-        "rate_limit": {"requests_per_second": 8, "concurrency": 10},  # 500 per minute
+        "credentials": {
+            "realm_id": "9130351234567890",
+            "client_id": "env:QBO_CLIENT_ID",
+            "client_secret": "env:QBO_CLIENT_SECRET",
+            "refresh_token": "env:QBO_REFRESH_TOKEN",
+        },
     },
     "json-server": {"preset": "json_server", "base_url": "http://127.0.0.1:3000"},
 }

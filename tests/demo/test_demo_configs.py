@@ -56,3 +56,27 @@ async def test_every_stored_demo_config_validates(tmp_path: Path) -> None:
         assert 'client_secret = "env:XERO_CLIENT_SECRET"' in text
     finally:
         await store.close()
+
+
+def test_a_demo_connector_to_a_preset_api_uses_the_preset() -> None:
+    """Xero and QuickBooks Online have presets: the demo's connectors to them use them (the
+    refresh-token auth, the envelopes and SyncToken defaults), as every other vendor's do."""
+    import re
+
+    from core.demo.catalogue import CONNECTORS
+
+    def host(url: str) -> str:
+        return url.split("/")[2]
+
+    patterns = {  # the preset's host; a {setting} in it matches any name
+        name: re.compile(re.sub(r"\\\{\w+\\\}", "[^/.]+", re.escape(host(p.base_url))) + "$")
+        for name, p in PRESETS.items()  # ConnectWise's host is all the user's: left out
+        if p.base_url.startswith("https://") and not re.fullmatch(r"\{\w+\}", host(p.base_url))
+    }
+    checked = 0
+    for c in CONNECTORS:
+        for name, pattern in patterns.items():
+            if pattern.match(host(c.config["base_url"])):
+                assert c.config.get("preset") == name == c.preset, c.name
+                checked += 1
+    assert checked >= 6  # HubSpot, Shopify, Autotask, Chargebee, Xero, QuickBooks
