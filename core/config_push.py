@@ -54,13 +54,16 @@ class BodyEnvelope(_Model):
 class ReadBeforeWrite(_Model):
     """Optimistic concurrency: read the record first and send its version with the update.
     token_path/token_field: a token in the body (QuickBooks' SyncToken); etag: the answer's
-    ETag header sent back as If-Match. A 409 or 412 answer re-reads once, then fails."""
+    ETag header sent back as If-Match. A 409 or 412 answer (or a 400 holding `conflict`)
+    re-reads once, then fails."""
 
     path: str  # GET /customer/{id}
     token_path: str | None = None  # where the version is in the read answer
     token_field: str | None = None  # where it goes in the update body (default: token_path)
     etag: bool = False
     record_path: str | None = None  # where the record is in the answer (for update_as)
+    # a 400 answer holding this text is a conflict too (QuickBooks: "Stale Object Error")
+    conflict: str | None = None
 
     _endpoint = field_validator("path")(lambda cls, v: _check(v))
 
@@ -114,6 +117,8 @@ class Push(_Model):
     # A header the destination dedupes creates by ('Idempotency-Key'): a lost create is then
     # resent with the same key (one per service, stream and external id).
     idempotency_header: str | None = None
+    # The same as a query parameter (QuickBooks' `requestid`): POST /customer?requestid=<key>
+    idempotency_param: str | None = None
 
     _endpoints = field_validator("create", "update", "delete", "find")(lambda cls, v: _check(v))
 

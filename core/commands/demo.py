@@ -5,6 +5,9 @@ real engine against them at once and every --interval seconds; it is started bef
 seeding (so its start-up overlaps it), told to begin once the store is seeded, and stopped
 when the console closes. --seed-only and --no-live start nothing.
 
+The demo's secrets (the sandboxes' OAuth client secrets and rotated refresh tokens) are kept in
+a folder next to the demo store, not in the user's secrets file.
+
 Without --db the demo lives in its own file (the user data folder's demo.db), never in the
 user's store; SYNCDECK_DB is deliberately not used here. A store given with --db must be new or
 empty: demo history is never mixed into real history.
@@ -13,6 +16,7 @@ empty: demo history is never mixed into real history.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -98,6 +102,10 @@ async def demo(args: argparse.Namespace, api: Any) -> int:
     path: Path | str = demo_db_path() if own_file else Path(args.db).expanduser()
     if not own_file and is_postgres_url(args.db):
         path = args.db.strip()
+    from ..demo.live import demo_secrets_dir
+
+    # the demo's sandboxes keep their OAuth secrets in the demo's own folder, never the user's
+    os.environ["SYNCDECK_CONFIG_DIR"] = str(demo_secrets_dir(path))
     live = None
     if not args.seed_only and args.live:  # start it now: its imports overlap the seeding
         from ..demo.live import LiveProcess

@@ -301,7 +301,7 @@ STREAMS: dict[tuple[str, str], dict[str, Any]] = {
         "push": {"create": "POST /customer", "update": "POST /customer?operation=update",
                  "id_path": "Customer.Id", "id_field": "Id",
                  "read": {"path": _QBO_READ, "token_path": "Customer.SyncToken",
-                          "token_field": "SyncToken"}},
+                          "token_field": "SyncToken", "conflict": "Stale Object Error"}},
         "fields": {
             "sparse": {"value": True},
             "DisplayName": _f(["first_name", "last_name"], {"concat": {"sep": " "}}, "trim",
@@ -317,7 +317,7 @@ STREAMS: dict[tuple[str, str], dict[str, Any]] = {
         "push": {"create": "POST /invoice", "update": "POST /invoice?operation=update",
                  "id_path": "Invoice.Id", "id_field": "Id",
                  "read": {"path": "GET /invoice/{id}", "token_path": "Invoice.SyncToken",
-                          "token_field": "SyncToken"}},
+                          "token_field": "SyncToken", "conflict": "Stale Object Error"}},
         "fields": {
             "sparse": {"value": True},
             "DocNumber": _f("order_number", "string", required=True),

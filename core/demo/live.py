@@ -2,10 +2,16 @@
 
 `LiveProcess` (used by core/commands/demo.py) starts a child process,
 `python -m core.demo.live --db PATH`, before the history is seeded, so its imports and servers
-are ready by then; `go()` tells it to begin. The child serves the demo CRM and ERP on 127.0.0.1
-(core/demo/live_api.py), writes their connectors and service into the demo store, and runs the
-real engine (core.engine.runner.ServiceRun) at once and then every `interval` seconds. The
-console sees its runs through the store, as it would see a `syncdeck worker`.
+are ready by then; `go()` tells it to begin. The child serves the demo CRM and ERP, and the Xero and
+QuickBooks Online sandboxes, on 127.0.0.1 (core/demo/live_api.py), writes their connectors and
+services into the demo store, and runs the real engine (core.engine.runner.ServiceRun), one run
+of each service side by side, at once and then every `interval` seconds. The console sees its
+runs through the store, as it would see a `syncdeck worker`.
+
+The sandboxes' OAuth secrets (client secrets, the refresh tokens they rotate) live in the
+demo's own secrets folder next to the demo store (`demo_secrets_dir`), never in the user's:
+the child and the console both use it (SYNCDECK_CONFIG_DIR), so a connection test in the
+console rotates the token the child uses next, as two workers sharing a secrets file would.
 
 The child stops at once, cancelling the run in flight (recorded as cancelled) and shutting both
 servers down, when its stdin closes (the console quit, or died, even by kill -9), on SIGTERM,
@@ -32,13 +38,20 @@ from typing import TYPE_CHECKING, Any
 from ..store.location import is_postgres_url
 
 if TYPE_CHECKING:
-    from .live_api import LiveOptions
+    from .live_api import LiveOptions, LiveWorld
 
 DEFAULT_INTERVAL = 30.0  # seconds from the start of one live run to the start of the next
 GO = b"go\n"
 
 
 # ---- the parent side -------------------------------------------------------------------------
+
+
+def demo_secrets_dir(db: str | os.PathLike[str]) -> Path:
+    """The demo's own secrets folder: next to the demo store (for a PostgreSQL URL, next to
+    its live log in the user data folder)."""
+    base = _url_log_base() if is_postgres_url(str(db)) else Path(db)
+    return base.with_name(base.stem + "-secrets")
 
 
 def _url_log_base() -> Path:
@@ -66,7 +79,9 @@ class LiveProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "wb") as log:
             # A URL (it may hold a password) goes through the environment, never argv (ps).
-            env = None if self.url is None else {**os.environ, "SYNCDECK_DB": self.url}
+            env = {**os.environ, "SYNCDECK_CONFIG_DIR": str(demo_secrets_dir(self.url or self.db))}
+            if self.url is not None:
+                env["SYNCDECK_DB"] = self.url
             db = "" if self.url is not None else str(self.db)
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "core.demo.live", "--db", db,
@@ -127,13 +142,16 @@ def _say(line: str) -> None:
     print(time.strftime("%H:%M:%S ") + line, flush=True)
 
 
-async def configure(store: object, crm_url: str, erp_url: str, per_page: int) -> None:
-    """Write the demo connectors and service (same shape as examples/customers.toml)."""
+async def configure(store: object, world: LiveWorld) -> None:
+    """Write the demo connectors and services (same shape as examples/customers.toml), after
+    the sandboxes' secrets (the secrets file of SYNCDECK_CONFIG_DIR: the demo's own)."""
     from ..config import parse_config
     from ..config_io import apply
-    from .live_api import config_toml
+    from ..secrets import store_secret
 
-    text = config_toml(crm_url, erp_url, per_page)
+    for key, value in world.secrets().items():
+        store_secret(key, value)
+    text = world.toml()
     await apply(store, parse_config(text, "demo"), text, "syncdeck demo")  # type: ignore[arg-type]
 
 
@@ -147,35 +165,31 @@ async def live_loop(
     say: Callable[[str], None] = _say,
     options: LiveOptions | None = None,
 ) -> int:
-    """Serve the demo APIs and sync them until `stop` is set (or `runs` runs are done).
-    Returns the number of runs started."""
-    from ..engine.runner import ServiceRun
+    """Serve the demo APIs and sync them until `stop` is set (or `runs` rounds are done: a
+    round is one run of each service). Returns the number of rounds started."""
     from ..store import open_store
-    from .live_api import SERVICE, LiveWorld
+    from .live_api import LiveWorld
 
     world = LiveWorld(options)
     started = 0
     try:
         world.start()
-        say(f"serving {world.crm_url} (CRM) and {world.erp_url} (ERP)")
+        more = (f", {world.xero_url} (Xero) and {world.qbo_url} (QuickBooks)"
+                if world.options.accounting else "")  # fmt: skip
+        say(f"serving {world.crm_url} (CRM) and {world.erp_url} (ERP){more}")
         if go is not None:
             await _first(go.wait(), stop.wait())
         if stop.is_set():
             return 0
         async with await open_store(db, create=True) as store:
-            await configure(store, world.crm_url, world.erp_url, world.options.per_page)
+            await configure(store, world)
             while not stop.is_set() and (runs is None or started < runs):
                 t0 = time.monotonic()
                 if started:
                     say(f"source changed: {world.churn()}")
-                sr = ServiceRun(store, SERVICE, trigger="schedule")
-                task = asyncio.create_task(sr.run())
                 started += 1
-                await _first(task, stop.wait())
-                if not task.done():
-                    await _cancel(task)
+                if not await _run_all(store, world.services, stop, say):
                     break
-                say(task.result().summary())
                 if runs is not None and started >= runs:
                     break
                 wait = max(0.0, interval - (time.monotonic() - t0))
@@ -185,6 +199,26 @@ async def live_loop(
         world.stop()
         say("stopped")
     return started
+
+
+async def _run_all(
+    store: Any, services: list[str], stop: asyncio.Event, say: Callable[[str], None]
+) -> bool:
+    """One run of each service, side by side (as a worker runs the services due). False when
+    `stop` came first: the runs in flight are cancelled."""
+    from ..engine.runner import ServiceRun
+
+    tasks = [asyncio.create_task(ServiceRun(store, name, trigger="schedule").run())
+             for name in services]  # fmt: skip
+    await _first(asyncio.gather(*tasks, return_exceptions=True), stop.wait())
+    if not all(t.done() for t in tasks):
+        for task in tasks:
+            await _cancel(task)
+        return False
+    for name, task in zip(services, tasks, strict=True):
+        exc = task.exception()
+        say(f"{name}: {exc}" if exc is not None else task.result().summary())
+    return True
 
 
 async def _first(*aws: Any) -> None:

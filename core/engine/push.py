@@ -354,10 +354,9 @@ class Pusher:
         """
         assert self.client is not None and self.stream.push is not None
         push = self.stream.push
-        key_header = push.idempotency_header
-        headers = {key_header: idempotency_key(self.service_id, self.stream.name, d)} if (
-            key_header
-        ) else None  # fmt: skip
+        key_header = push.idempotency_header or push.idempotency_param  # creates are keyed
+        ikey = idempotency_key(self.service_id, self.stream.name, d)
+        headers = {push.idempotency_header: ikey} if push.idempotency_header else None
         lost = AMBIGUOUS if d.reconcile else ""  # why the record may already exist
         created = False  # the destination said it created it, but its id could not be read
         attempts = self.client.cfg.retry.attempts
@@ -383,6 +382,8 @@ class Pusher:
             if attempt > 1 and await self.client.pause(attempt - 1):
                 return self._lost(d, f"{lost}; the run was stopped before it was sent again", calls)
             method, path = _endpoint(push.create, key=d.external_id, payload=d.payload)
+            if push.idempotency_param:
+                path += ("&" if "?" in path else "?") + f"{push.idempotency_param}={ikey}"
             # a PUT to a path named by the key creates one resource however often it is sent
             # (Xero's PUT /Contacts is not such a path: each one creates)
             safe = bool(key_header) or (method == "PUT" and "{key}" in push.create)

@@ -1,8 +1,9 @@
 """Send one create or update as the destination wants it: the body built by mapping/bodies.py,
 and for APIs with optimistic concurrency (push.read) the record read first, its version
 (QuickBooks' SyncToken, an ETag) sent with the update. A 409 or 412 answer means the record
-changed in between: it is read again once and the update sent again; a second conflict fails
-the entity with the reason.
+changed in between (so does a 400 holding push.read.conflict: QuickBooks answers a stale
+SyncToken with 400 "Stale Object Error", code 5010): it is read again once and the update sent
+again; a second conflict fails the entity with the reason.
 """
 
 from __future__ import annotations
@@ -15,6 +16,13 @@ from ..mapping.bodies import BodyError, build, record_of
 from ..mapping.paths import MISSING, get_path
 
 CONFLICT = (409, 412)
+
+
+def _conflict(ex: Exchange, push: Push) -> bool:
+    if ex.status in CONFLICT:
+        return True
+    text = push.read.conflict if push.read is not None else None
+    return bool(text) and ex.status == 400 and ex.response is not None and text in ex.response.text
 
 
 class WriteFailed(Exception):
@@ -78,10 +86,10 @@ async def send(
             headers={**(headers or {}), **body.headers} or None, idempotent=idempotent,
         )  # fmt: skip
         calls.extend(ex.calls)
-        if ex.status not in CONFLICT or attempt + 1 == attempts:
+        if not _conflict(ex, push) or attempt + 1 == attempts:
             break
     assert ex is not None
-    if attempts == 2 and ex.status in CONFLICT:
+    if attempts == 2 and _conflict(ex, push):
         ex.error = (
             f"the record changed at the destination while syncdeck updated it (HTTP {ex.status} "
             "twice, after reading it again); run the sync again, or check who else edits it: "

@@ -12,9 +12,16 @@ from core.demo.live_api import SERVICE, LiveOptions, LiveWorld
 from core.store import open_store
 
 FAST = LiveOptions(
-    customers=60, per_page=10, source_latency_ms=5, dest_latency_ms=2,
-    rate_limit_every=4, retry_after="0", error_rate=0.15, seed=3,
-)  # fmt: skip
+    customers=60,
+    per_page=10,
+    source_latency_ms=5,
+    dest_latency_ms=2,
+    rate_limit_every=4,
+    retry_after="0",
+    error_rate=0.15,
+    seed=3,
+    accounting=False,
+)  # fmt: skip  (the Xero and QuickBooks services: test_accounting_sandboxes.py)
 
 
 def _listening(url: str) -> bool:

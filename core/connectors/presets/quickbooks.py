@@ -30,8 +30,10 @@ def push_defaults(create: str, update: str | None) -> dict[str, Any]:
     return {
         "id_path": f"{cap}.Id",
         "id_field": "Id",
+        # Intuit dedupes a write sent again with the same requestid: a lost create is resent
+        "idempotency_param": "requestid",
         "read": {"path": f"GET /{name}/{{id}}", "token_path": f"{cap}.SyncToken",
-                 "token_field": "SyncToken"},
+                 "token_field": "SyncToken", "conflict": "Stale Object Error"},
     }  # fmt: skip
 
 
