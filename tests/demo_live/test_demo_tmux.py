@@ -1,7 +1,8 @@
 """`syncdeck demo` as a newcomer runs it: in a terminal (tmux, 120x40), with its own store.
 
 Within 10 s of the start a live run of demo-crm-to-erp is visibly running; it finishes with
-created/updated/skipped/failed counts; q leaves no process and no listening port behind.
+created/updated/skipped/failed counts; the four demo APIs (CRM, ERP, Xero and QuickBooks
+sandboxes) listen; q leaves no process and no listening port behind.
 SIGHUP (the SSH session dropped) does the same.
 """
 
@@ -92,8 +93,11 @@ def test_demo_runs_live_and_quits_clean(tmux, tmp_path: Path) -> None:
     assert created > 0 and skipped > 0  # new records, and records lacking an email
 
     child, ports = _live_pid(tmp_path / "data"), _ports(tmp_path / "data")
-    assert child is not None and len(ports) == 2
+    assert child is not None and len(ports) == 4  # CRM, ERP, Xero and QuickBooks sandboxes
     assert all(_listening(p) for p in ports)
+    # the sandboxes' OAuth secrets: in the demo's own folder, never the user's secrets file
+    assert (tmp_path / "data" / "syncdeck" / "demo-secrets" / "secrets.toml").exists()
+    assert not (tmp_path / "config" / "syncdeck" / "secrets.toml").exists()
     term.keys("q")
     seconds, status = term.wait_exit(10)
     print(f"quit took {seconds:.2f}s")
