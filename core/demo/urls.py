@@ -9,6 +9,9 @@ from urllib.parse import quote
 from .catalogue import ConnectorSpec, Pull
 
 _B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_SHOPIFY_STATUS = {"/orders.json": "any", "/products.json": "active"}
+# Autotask's query body: `filter` is a list of conditions (QueryModel), as the preset sends it
+_AUTOTASK_QUERY = '{"MaxRecords":500,"filter":[{"op":"eq","field":"status","value":2}]}'
 
 
 def make_id(rng: random.Random, style: str) -> str:
@@ -60,10 +63,14 @@ def pull_url(base: str, pull: Pull, page: int, token: str) -> tuple[str, str, st
         )
     if pull.style == "page_info":  # Shopify Admin REST
         if page == 1:
+            # status=any is an orders filter; products take active/archived/draft
+            status = _SHOPIFY_STATUS.get(pull.path)
+            if status is None:
+                return "GET", f"{base}{pull.path}?limit={size}", f'{{"limit":{size}}}'
             return (
                 "GET",
-                f"{base}{pull.path}?limit={size}&status=any",
-                f'{{"limit":{size},"status":"any"}}',
+                f"{base}{pull.path}?limit={size}&status={status}",
+                f'{{"limit":{size},"status":"{status}"}}',
             )
         return (
             "GET",
@@ -72,7 +79,7 @@ def pull_url(base: str, pull: Pull, page: int, token: str) -> tuple[str, str, st
         )
     if pull.style == "query":  # Autotask REST query + nextPageUrl
         if page == 1:
-            return "POST", f"{base}{pull.path}", '{"MaxRecords":500,"filter":"Status eq Approved"}'
+            return "POST", f"{base}{pull.path}", _AUTOTASK_QUERY
         return "GET", f"{base}{pull.path}/next?paging={token}", f'{{"paging":"{token}"}}'
     raise ValueError(pull.style)
 

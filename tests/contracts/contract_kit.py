@@ -18,20 +18,24 @@ from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
+from .swagger2 import to_openapi3
+
 SPECS = Path(__file__).parent / "specs"
 
 
 @cache
 def spec_dict(name: str) -> dict[str, Any]:
     """One document (`name`.json, trimmed from the vendor's, or `name`.yaml, transcribed), or
-    several joined with '+' (HubSpot publishes one document per CRM object)."""
+    several joined with '+' (HubSpot publishes one document per CRM object). A Swagger 2.0
+    document (Autotask's) is read as OpenAPI 3.0 (see swagger2.py)."""
     parts = []
     for one in name.split("+"):
         path = SPECS / f"{one}.json"
         if path.exists():
-            parts.append(json.loads(path.read_text(encoding="utf-8")))
+            doc = json.loads(path.read_text(encoding="utf-8"))
         else:
-            parts.append(yaml.safe_load((SPECS / f"{one}.yaml").read_text(encoding="utf-8")))
+            doc = yaml.safe_load((SPECS / f"{one}.yaml").read_text(encoding="utf-8"))
+        parts.append(to_openapi3(doc) if str(doc.get("swagger", "")).startswith("2.") else doc)
     spec = dict(parts[0])
     spec["paths"] = {k: v for p in parts for k, v in p["paths"].items()}
     components: dict[str, Any] = {}
@@ -45,7 +49,13 @@ def spec_dict(name: str) -> dict[str, Any]:
 @cache
 def openapi(name: str, base_url: str) -> OpenAPI:
     spec = dict(spec_dict(name))
-    spec["servers"] = [{"url": base_url}]  # the request's host and base path, as configured
+    # the request's host and base path, as configured; a Swagger 2.0 document's paths start
+    # below its basePath (Autotask: /ATServicesRest, then /V1.0/... in each path)
+    url = urlsplit(base_url)
+    base = base_url
+    if "x-base-path" in spec:
+        base = f"{url.scheme}://{url.netloc}{spec['x-base-path']}"
+    spec["servers"] = [{"url": base}]
     # The vendors' documents do not all pass the OpenAPI meta-schema (Xero writes boolean
     # defaults as strings, Chargebee's 3.1 parameters carry extra keys): requests are what we
     # check, so the documents themselves are taken as published.
