@@ -18,7 +18,7 @@ from .vendors import HUBSPOT
 SPECS = {
     "hubspot": HUBSPOT,
     "connectwise": "connectwise_manage",
-    "chargebee": "chargebee",
+    "chargebee": "chargebee_v2",
     "shopify": "shopify_admin_rest",
     "autotask": "autotask_rest",
     "xero": "xero_accounting",

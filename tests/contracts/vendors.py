@@ -175,7 +175,7 @@ def vendors(world: World, bases: dict[str, str]) -> list[Vendor]:
     table: dict[str, tuple[str | None, Callable[[httpx.Request], httpx.Response]]] = {
         "hubspot": (HUBSPOT, hubspot),
         "connectwise": ("connectwise_manage", connectwise),
-        "chargebee": ("chargebee", chargebee),
+        "chargebee": ("chargebee_v2", chargebee),
         "shopify": ("shopify_admin_rest", shopify),
         "autotask": ("autotask_rest", autotask),
         "xero": ("xero_accounting", xero),
