@@ -4,6 +4,7 @@ preset speaks: it checks what Chargebee checks, and the one gap it leaves open i
 from __future__ import annotations
 
 import httpx
+from openapi_core import OpenAPI
 
 from .contract_kit import Vendor, refusal, spec_dict
 
@@ -26,6 +27,7 @@ def test_chargebee_document_is_api_v2_product_catalog_1():
         "GET /customers", "POST /customers", "POST /customers/{customer-id}",
         "GET /subscriptions", "GET /invoices",
     }  # fmt: skip
+    OpenAPI.from_dict(doc)  # openapi-core's own check of the document: valid OpenAPI 3.1
 
 
 def test_chargebee_document_accepts_what_the_preset_and_demo_send():
