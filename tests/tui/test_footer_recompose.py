@@ -61,3 +61,28 @@ async def test_changed_keys_still_reach_the_footer(demo_db: str) -> None:
         await pilot.resize_terminal(80, 24)  # a width change lays the footer out again
         await settle(pilot)
         assert "Cmds" in descriptions(app)
+
+
+async def test_new_footer_keys_are_styled_once(demo_db: str, monkeypatch) -> None:
+    """A key widget is mounted with its final classes: no second stylesheet pass per key."""
+    from textual.app import App
+    from textual.widgets._footer import FooterKey
+
+    restyled: list[object] = []
+    update_styles = App.update_styles
+
+    def spy(self, node=None, animate: bool = True) -> None:  # noqa: ANN001
+        if isinstance(node, FooterKey):
+            restyled.append(node)
+        update_styles(self, node, animate=animate)
+
+    monkeypatch.setattr(App, "update_styles", spy)
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        restyled.clear()
+        await pilot.press("v")  # `v` says "Log" now: the footer is rebuilt
+        await settle(pilot)
+        assert "Log" in descriptions(app)
+        assert all(k.has_class("-compact") for k in footer_keys(app))
+        assert restyled == [], f"{len(restyled)} footer keys restyled after mounting"

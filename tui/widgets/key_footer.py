@@ -72,6 +72,9 @@ class KeyFooter(Footer):
         for item in items:
             if rename is not None:
                 item.description = rename(str(getattr(item, "action", ""))) or item.description
+            # FooterKey sets this class from its bound `compact` once mounted, which restyled
+            # every key a second time (a stylesheet pass per key, most of a recompose).
+            item.set_class(self.compact, "-compact", update=False)
         yield from self.fit(items, self.app.size.width)
 
     @staticmethod
