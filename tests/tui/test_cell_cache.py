@@ -68,3 +68,35 @@ async def test_a_moved_cursor_or_a_new_theme_is_drawn(demo_db, monkeypatch) -> N
         app.theme = "textual-light" if app.theme != "textual-light" else "nord"
         await settle(pilot)
         assert calls[0] > 0, "a theme change reused cells drawn in the old colours"
+
+
+async def test_a_rebuild_measures_no_cell_and_keeps_the_scroll_size(demo_db, monkeypatch) -> None:
+    """Fixed-width columns, one-line rows: nothing to measure; the scrollable size is the
+    columns' widths by the rows' heights, as DataTable computes it."""
+    import textual.widgets._data_table as data_table
+
+    from tui.views.registry import VIEWS
+
+    labels = {str(c[1]) for view in VIEWS.values() for c in view.columns} | {" "}
+    measured: list[str] = []
+    measure = data_table.measure
+
+    def counted(console, renderable, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        measured.append(getattr(renderable, "plain", str(renderable)))
+        return measure(console, renderable, *args, **kwargs)
+
+    monkeypatch.setattr(data_table, "measure", counted)
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = logs_screen(app)
+        measured.clear()
+        await pilot.press("v", "enter")
+        await settle(pilot)
+        table = screen.table
+        cells = [m for m in measured if m not in labels]  # add_column measures its label
+        assert cells == [], f"{len(cells)} cells measured"
+        width = sum(c.get_render_width(table) for c in table.columns.values())
+        rows = sum(r.height for r in table.rows.values())
+        assert table.virtual_size == (width, rows + table.header_height)
+        assert table.row_count > 0

@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widgets import DataTable
 
@@ -206,6 +206,22 @@ class PagedTable(DataTable):
         state = (cursor, hover, self._show_hover_cursor, self.show_cursor, self.cursor_type,
                  self._pseudo_class_state, self.cell_padding, self.zebra_stripes)  # fmt: skip
         return (content, row, column, base, width, height, state)
+
+    def _update_dimensions(self, new_rows: object) -> None:
+        """DataTable measures every cell of every new row (Rich's measure: a word split and a
+        cell-width sum per cell) to widen auto-width columns. The columns laid out here have
+        fixed widths and the rows a fixed height: only the scrollable size is left to set."""
+        keys = list(new_rows)  # type: ignore[call-overload]
+        rows = [self.rows.get(key) for key in keys]
+        fixed = all(not c.auto_width for c in self.columns.values())
+        if not fixed or any(r is not None and (r.auto_height or r.label) for r in rows):
+            super()._update_dimensions(keys)
+            return
+        width = sum(c.get_render_width(self) for c in self.columns.values())
+        header = self.header_height if self.show_header else 0
+        self.virtual_size = Size(
+            width + self._row_label_column_width, self._total_row_height + header
+        )
 
     def notify_style_update(self) -> None:
         """A theme or CSS change: no cell drawn before looks the same."""
