@@ -100,3 +100,22 @@ async def test_a_rebuild_measures_no_cell_and_keeps_the_scroll_size(demo_db, mon
         rows = sum(r.height for r in table.rows.values())
         assert table.virtual_size == (width, rows + table.header_height)
         assert table.row_count > 0
+
+
+async def test_a_search_round_trip_draws_no_cell_again(demo_db, monkeypatch) -> None:
+    """The search box takes the focus and gives it back: the cells drawn for the focused grid
+    are still good (a focus change restyles the grid, which used to drop them all)."""
+    calls = count_renders(monkeypatch)
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("v", "slash", *"4722", "enter")
+        await settle(pilot)
+        searched = app.export_screenshot()
+        await pilot.press("escape")
+        await settle(pilot)
+        calls[0] = 0
+        await pilot.press("slash", *"4722", "enter")
+        await settle(pilot)
+        assert calls[0] == 0, f"{calls[0]} cells rendered again"
+        assert app.export_screenshot() == searched

@@ -137,6 +137,7 @@ class PagedTable(DataTable):
         self._patching = False
         self._merged: dict[int, tuple[Strip, Strip]] = {}
         self._drawn_cells: LRUCache[tuple[object, ...], object] = LRUCache(CELLS_KEPT)
+        self._looks: dict[object, tuple[Style, ...]] = {}  # focus state -> styles of its cells
 
     def refresh(self, *regions: Region, **options: bool) -> Self:
         """While patching, DataTable.remove_row asks for a layout pass; the table's size comes
@@ -204,7 +205,8 @@ class PagedTable(DataTable):
         content = (type(cell), cell.plain, tuple(cell.spans), cell.style, cell.justify,
                    cell.overflow, cell.no_wrap, cell.end, cell.tab_size)  # fmt: skip
         state = (cursor, hover, self._show_hover_cursor, self.show_cursor, self.cursor_type,
-                 self._pseudo_class_state, self.cell_padding, self.zebra_stripes)  # fmt: skip
+                 self._pseudo_class_state, self.cell_padding, self.zebra_stripes,
+                 self.app._css_update_count)  # fmt: skip
         return (content, row, column, base, width, height, state)
 
     def _update_dimensions(self, new_rows: object) -> None:
@@ -224,11 +226,25 @@ class PagedTable(DataTable):
         )
 
     def notify_style_update(self) -> None:
-        """A theme or CSS change: no cell drawn before looks the same."""
-        drawn = getattr(self, "_drawn_cells", None)  # DataTable.__init__ may call this first
-        if drawn is not None:
-            drawn.clear()
+        """Styles were applied again: a focus change does that too (the cells drawn for each
+        focus state stay good, the state is in their key); a theme or CSS change makes every
+        cell look different, so none drawn before is kept."""
         super().notify_style_update()
+        drawn = getattr(self, "_drawn_cells", None)  # DataTable.__init__ may call this first
+        if drawn is None:
+            return
+        state = self._pseudo_class_state
+        try:
+            look = (self.rich_style, *(self.get_component_rich_style(name, partial=True)
+                                       for name in sorted(self.COMPONENT_CLASSES)))  # fmt: skip
+        except KeyError:  # component styles not applied yet: nothing to compare with
+            drawn.clear()
+            self._looks.clear()
+            return
+        if self._looks.get(state, look) != look:
+            drawn.clear()
+            self._looks.clear()
+        self._looks[state] = look
 
     # ---- reading ---------------------------------------------------------------------------
 
