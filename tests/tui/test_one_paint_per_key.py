@@ -1,11 +1,11 @@
-"""A navigation key paints once, with its rows: no frame of the old rows under the new
-breadcrumb, footer or search line in between.
+"""A navigation key's first frame has its rows: no frame of the old rows under the new
+breadcrumb or search line in between, and no footer rebuild ahead of the rows.
 
 Before, a search (enter in the box) drew the screen three times: the box hidden over the old
 rows, the footer rebuilt for the grid's keys, then the new rows; each frame a full layout and
 repaint (80 ms each on a loaded machine) that the result waited behind. A drill drew the
 breadcrumb over the old level's rows first. Now the screen is held (at most PAINT_HOLD) until
-the new level's window is in the grid."""
+the new level's window is in the grid; a footer that changes follows in the next frame."""
 
 from __future__ import annotations
 
@@ -103,3 +103,35 @@ async def test_a_slow_level_still_shows_its_breadcrumb_within_the_hold(
         gate.set()
         await settle(pilot)
         assert screen.level.kind == "steps"
+
+
+async def test_the_rows_are_not_kept_waiting_for_the_footer(demo_db: str, monkeypatch) -> None:
+    """The search box closing changes the footer (the grid's keys again): its rebuild (new key
+    widgets, a layout pass) waits until the result is in the grid instead of running while
+    the result's query does, on the same thread, before the result can be drawn."""
+    from tui.screens.live_loader import LiveLoader
+    from tui.widgets.key_footer import KeyFooter
+
+    order: list[str] = []
+    recompose, show_window = KeyFooter.recompose, LiveLoader.show_window
+
+    async def footer(self):  # noqa: ANN001, ANN202
+        order.append("footer")
+        return await recompose(self)
+
+    def rows(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        order.append("rows")
+        return show_window(self, *args, **kwargs)
+
+    monkeypatch.setattr(KeyFooter, "recompose", footer)
+    monkeypatch.setattr(LiveLoader, "show_window", rows)
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("v", "slash", *"4722")
+        await settle(pilot)
+        order.clear()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "runs touched it" in logs_screen(app).query_one("#pager").plain
+        assert order[:2] == ["rows", "footer"], order

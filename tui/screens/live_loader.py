@@ -147,9 +147,10 @@ class LiveLoader:
 
     def hold_paint(self) -> None:
         """Nothing is drawn until the new level's rows are in the grid (or PAINT_HOLD passed):
-        one frame per key, with the breadcrumb, footer and search line that go with the rows.
-        Each frame is a layout and a repaint (20-80 ms); drawn apart, the rows waited behind
-        the frames of the chrome over the old rows."""
+        the first frame after a key has the rows with their breadcrumb and search line. Each
+        frame is a layout and a repaint (20-80 ms); drawn apart, the rows waited behind the
+        frames of the chrome over the old rows. A footer whose keys change is rebuilt right
+        after (KeyFooter waits for the hold)."""
         if self._paint_hold is None:
             self.app._begin_batch()  # Textual's batch_update, held across the load
         else:

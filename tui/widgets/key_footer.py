@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 FIRST = ("help", "quit")  # the App's actions, in this order
 SHORT = {"Commands": "Cmds", "Next/prev page": "Page"}
+AFTER_ROWS = 0.01  # seconds between looks while the screen holds its paint for a key's rows
 
 
 def _rank(widget: object) -> int:
@@ -62,8 +63,13 @@ class KeyFooter(Footer):
             self.call_after_refresh(self._recompose_if_changed)
 
     async def _recompose_if_changed(self) -> None:
-        if self.is_attached and self.shown() != self._drawn:
-            await self.recompose()
+        if not self.is_attached or self.shown() == self._drawn:
+            return
+        if self.app._batch_count:  # a key's rows are being loaded (LiveLoader.hold_paint):
+            # they are drawn first, the footer a frame later, not its rebuild before them
+            self.set_timer(AFTER_ROWS, self._recompose_if_changed, name="footer-later")
+            return
+        await self.recompose()
 
     def compose(self) -> ComposeResult:
         self._drawn = self.shown()
