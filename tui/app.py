@@ -18,6 +18,8 @@ from core.console_api import ConsoleAPI
 from core.errors import UserError
 from core.text import clean
 
+from . import heap
+from .heap import IdleCollector
 from .key_router import KeyRouter
 from .screens.connectors import ConnectorsScreen
 from .screens.help import HelpScreen
@@ -78,6 +80,7 @@ class SyncdeckApp(App[int]):
         self.api: ConsoleAPI | None = None
         self.error: UserError | None = None
         self.keys = KeyRouter(self)
+        self.collector: IdleCollector | None = None  # run_console: full collections at idle
 
     def colour_classes(self, system: str | None = None) -> None:
         """`-no-color` (NO_COLOR) and `-ansi16` (a 16-colour terminal such as TERM=linux) on
@@ -102,14 +105,23 @@ class SyncdeckApp(App[int]):
         for name, factory in SCREENS_REGISTRY.items():
             self.install_screen(factory(self), name)
         await self.push_screen("logs")
+        if self.collector is not None:  # once the first screen is painted
+            self.set_timer(heap.START_AFTER, self._start_collector, name="idle-gc")
 
     async def on_event(self, event: events.Event) -> None:
         """Keys from the terminal go through the router: one at a time, in order (key_router)."""
         if isinstance(event, events.Key) and not event.is_forwarded:
             self.app_focus = True
+            if self.collector is not None:
+                self.collector.key()
             await self.keys.take(event)
             return
         await super().on_event(event)
+
+    def _start_collector(self) -> None:
+        if self.collector is not None:
+            self.collector.start()
+            self.set_interval(heap.LOOK, self.collector.tick, name="idle-gc")
 
     def copy_to_clipboard(self, text: str) -> None:
         """OSC 52 in a terminal; in a browser the value opens in a new tab to copy from."""
@@ -136,6 +148,8 @@ class SyncdeckApp(App[int]):
         )
 
     async def on_unmount(self) -> None:
+        if self.collector is not None:
+            self.collector.stop()
         if self.api is not None:
             await self.api.close()
 
@@ -222,6 +236,7 @@ def run_console(
         interval=settings.console.refresh_seconds,
     )
     apply_settings(app, settings)  # a bad theme or key id: one line, before the terminal check
+    app.collector = IdleCollector()  # full garbage collections between keys (tui/heap.py)
     terminal.check_terminal()
     terminal.install(app)  # SIGHUP, SIGTERM, stdin closed: exit cleanly, never spin
     code = app.run(mouse=mouse and settings.console.mouse)

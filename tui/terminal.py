@@ -19,6 +19,7 @@ import sys
 import threading
 from typing import Any
 
+from textual._time import get_time
 from textual.app import App
 from textual.drivers.linux_driver import LinuxDriver
 
@@ -114,6 +115,10 @@ class HangupSafeDriver(LinuxDriver):
     Textual's own loop treats an empty read as "piped stdin" and selects again at once,
     which spins a CPU forever on a dead terminal. This one reads the same way, feeds the
     same parser, and on end of file or an I/O error hands over to the HangupGuard.
+
+    It also waits no longer than the parser's pending deadline: a lone ESC is a key once
+    ESCDELAY has passed, but Textual's loop only looked when `select` returned, after up to
+    its 100 ms poll, so escape cost 100 ms whatever ESCDELAY said.
     """
 
     def run_input_thread(self) -> None:
@@ -125,7 +130,7 @@ class HangupSafeDriver(LinuxDriver):
         decode = codecs.getincrementaldecoder("utf-8")(errors="replace").decode
         try:
             while not self.exit_event.is_set():
-                for _key, mask in selector.select(0.1):
+                for _key, mask in selector.select(_wait(parser)):
                     if not mask & selectors.EVENT_READ:
                         continue
                     try:
@@ -145,3 +150,15 @@ class HangupSafeDriver(LinuxDriver):
     def _gone(self) -> None:
         guard = guard_of(self._app) or HangupGuard(self._app)
         guard.trigger("stdin closed")
+
+
+POLL = 0.1  # seconds: how long the input loop waits for input when nothing is pending
+
+
+def _wait(parser: Any) -> float:
+    """How long to wait for input: the poll, or less when the parser holds a lone ESC (or an
+    unfinished sequence) that becomes a key at its deadline."""
+    due = getattr(parser, "_timeout_time", None)  # Textual's _parser.Parser
+    if due is None:
+        return POLL
+    return max(0.0, min(POLL, due - get_time()))

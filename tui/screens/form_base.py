@@ -149,18 +149,24 @@ class FormModal(TypeAhead, ModalScreen[str | None]):
         if not isinstance(holder, FormField):
             return
         event.stop()
-        if self.values.get(holder.key) == event.value:
-            return
-        self.values[holder.key] = event.value
-        current = [f.key for f in self.query(FormField)]
-        if holder.key in self.relayout_keys() and [s.key for s in self.specs()] != current:
-            await self.relayout()
-        else:
-            self.validate()
-        router = getattr(self.app, "keys", None)
-        if self._held_for_change and router is not None:
-            self._held_for_change = False
-            self.app.call_later(router.release)
+        try:
+            if self.values.get(holder.key) == event.value:
+                return
+            self.values[holder.key] = event.value
+            current = [f.key for f in self.query(FormField)]
+            if holder.key in self.relayout_keys() and [s.key for s in self.specs()] != current:
+                await self.relayout()
+            else:
+                self.validate()
+        finally:
+            # The hold of `after_key` is for the value typed last: the change of an earlier key
+            # of the burst ("beare" of "bearer") must not let the keys after it go before the
+            # form has seen the whole value.
+            router = getattr(self.app, "keys", None)
+            latest = event.value == event.input.value
+            if self._held_for_change and latest and router is not None:
+                self._held_for_change = False
+                self.app.call_later(router.release)
 
     def validate(self) -> None:
         self.run_worker(self._validate, group="validate", exclusive=True, exit_on_error=False)

@@ -28,6 +28,7 @@ from ..widgets.status_line import StatusLine
 from ..widgets.tiles import Tiles
 
 WAKE_GAP = 1.0  # seconds: the soonest a notification may refresh again
+PAINT_HOLD = 0.15  # seconds a navigation waits for its rows before painting without them
 
 
 class LiveLoader:
@@ -45,6 +46,7 @@ class LiveLoader:
         self._timer: Timer | None = None
         self._wake: asyncio.Task[None] | None = None
         self._busy = 0
+        self._paint_hold: Timer | None = None
         self._seen_log_id: int | None = None
         self._last_update: datetime | None = None
         self.new_count = 0
@@ -83,6 +85,7 @@ class LiveLoader:
     def on_unmount(self) -> None:
         if self._wake is not None:
             self._wake.cancel()
+        self.release_paint()
 
     def _tick(self) -> None:
         self._timer = None
@@ -142,8 +145,29 @@ class LiveLoader:
 
     # ---- loading ---------------------------------------------------------------------------
 
+    def hold_paint(self) -> None:
+        """Nothing is drawn until the new level's rows are in the grid (or PAINT_HOLD passed):
+        the first frame after a key has the rows with their breadcrumb and search line. Each
+        frame is a layout and a repaint (20-80 ms); drawn apart, the rows waited behind the
+        frames of the chrome over the old rows. A footer whose keys change is rebuilt right
+        after (KeyFooter waits for the hold)."""
+        if self._paint_hold is None:
+            self.app._begin_batch()  # Textual's batch_update, held across the load
+        else:
+            self._paint_hold.stop()
+        self._paint_hold = self.set_timer(PAINT_HOLD, self.release_paint, name="paint-hold")
+
+    def release_paint(self) -> None:
+        if self._paint_hold is None:
+            return
+        self._paint_hold.stop()
+        self._paint_hold = None
+        self.app._end_batch()
+        self.check_idle()  # what changed meanwhile is painted now
+
     def reload(self) -> None:
         """A navigation: the new level's window replaces the table (cursor restored)."""
+        self.hold_paint()
         self._gen += 1
         self.run_worker(
             self._load(reset=True, gen=self._gen), group="load", exclusive=True,
@@ -175,6 +199,8 @@ class LiveLoader:
             self.loads += 1
         finally:
             self._busy -= 1
+            if gen == self._gen:
+                self.release_paint()
 
     async def _tiles(self, *, refresh: bool) -> TileCounts:
         """The tiles depend on the scope and the connector filter, not on the level: a drill or
