@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import FieldSpec, StreamConfig
-from .paths import get_path, set_path, split_path
+from .paths import compile_set, get_path, split_path
 from .transforms import TransformError, chain
 
 
@@ -120,6 +120,7 @@ def compile_field(dest: str, spec: FieldSpec, lookups: dict[str, dict[str, str]]
     failed = f"field {dest}: "
     empty_required = f"required field {dest} is empty"
 
+    put = compile_set(dest) if nested else None
     simple = id_of is None and not nested
     if transform is None and lookup is None and default is None and not required and simple:
 
@@ -137,6 +138,13 @@ def compile_field(dest: str, spec: FieldSpec, lookups: dict[str, dict[str, str]]
                 raise MappingFailed(failed + str(exc)) from None
 
         return transformed
+    plain = transform is None and lookup is None and default is None and not required
+    if plain and put is not None and id_of is None:  # a nested destination, copied as it is
+
+        def plain_nested(rec: Any, out: dict[str, Any], unmapped: list[tuple[str, str]]) -> None:
+            put(out, get(rec))
+
+        return plain_nested
 
     def general(rec: Any, out: dict[str, Any], unmapped: list[tuple[str, str]]) -> None:
         v = get(rec)
@@ -161,8 +169,8 @@ def compile_field(dest: str, spec: FieldSpec, lookups: dict[str, dict[str, str]]
             raise Skip(empty_required)
         if id_of is not None and not (v is None or v == "" or v == []):
             v = IdRef(id_of, str(v), id_type)
-        if nested:
-            set_path(out, dest, v)
+        if put is not None:
+            put(out, v)
         else:
             out[dest] = v
 
