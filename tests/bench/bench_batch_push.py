@@ -3,7 +3,8 @@
 A loopback API (uvicorn on 127.0.0.1, in a subprocess of its own so its work does not share the
 measured process's GIL) serves M source records in pages of 500 and accepts creates one at a
 time (POST /objects) or 100 at a time (POST /objects/batch/create, HubSpot's shape), answering
-each call after LATENCY ms. Ways to push the same M records, each timed best of N runs:
+each call after LATENCY ms. Ways to push the same M records, each timed best of N rounds (the
+ways take turns within a round):
 
 1. syncdeck, batch.size = 100 (`run_service`: pull the pages, map, decide create/update/skip by
    the id map, commit each create's pending mark before it is sent, push the page's batches up
@@ -171,13 +172,16 @@ async def bare_fair(url: str) -> tuple[float, int]:
         return time.perf_counter() - t0, len(ids)
 
 
-async def best(n: int, make, records: int) -> float:
-    times = []
+async def best(n: int, makers: list, records: int) -> list[float]:
+    """The best time of each way over n rounds; the ways take turns within a round, so a
+    machine busy with other work for a while slows them alike."""
+    times: list[list[float]] = [[] for _ in makers]
     for _ in range(n):
-        secs, done = await make()
-        assert done == records, (done, records)
-        times.append(secs)
-    return min(times)
+        for i, make in enumerate(makers):
+            secs, done = await make()
+            assert done == records, (done, records)
+            times[i].append(secs)
+    return [min(t) for t in times]
 
 
 def line(label: str, secs: float, records: int) -> None:
@@ -188,10 +192,18 @@ async def one(records: int, latency_ms: float, repeat: int, per_record: bool) ->
     proc, url = start_api(records, latency_ms)
     try:
         await syncdeck(url, BATCHED)  # warm up: imports, first connections
-        batch_s = await best(repeat, lambda: syncdeck(url, BATCHED), records)
-        post_s = await best(repeat, lambda: bare_post_only(url, records), records)
-        fair_s = await best(repeat, lambda: bare_fair(url), records)
-        one_s = await best(1, lambda: syncdeck(url, PER_RECORD), records) if per_record else 0
+        batch_s, post_s, fair_s = await best(
+            repeat,
+            [
+                lambda: syncdeck(url, BATCHED),
+                lambda: bare_post_only(url, records),
+                lambda: bare_fair(url),
+            ],
+            records,
+        )
+        one_s = (
+            (await best(1, [lambda: syncdeck(url, PER_RECORD)], records))[0] if per_record else 0
+        )
     finally:
         proc.terminate()
         proc.wait()
