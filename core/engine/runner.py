@@ -31,7 +31,7 @@ from ..text import clean
 from ..timeutil import now
 from ..troubleshooting import match
 from ..troubleshooting_vendors import vendor_code
-from . import events, notices
+from . import events, gc_pace, notices
 from .cursor import StepCursor
 from .full_disk import FullDiskGuard
 from .heartbeat import heartbeat_seconds
@@ -163,6 +163,10 @@ class ServiceRun:
         return [(self.service.source, self.src), (self.service.destination, self.dst)]
 
     async def run(self) -> RunResult:
+        with gc_pace.roomy():  # a run's bursts of page objects: see gc_pace
+            return await self._run()
+
+    async def _run(self) -> RunResult:
         await self.prepare()
         self.guard = FullDiskGuard(self.store, self.interrupt, self._warn)
         self.store = self.guard  # type: ignore[assignment] - the same methods, full-disk safe
