@@ -26,7 +26,7 @@ from ..mapping.fields import Mapper
 from ..mapping.filters import parse_filters
 from ..models import LogKind, LogLevel, MappingStatus, RunStatus, StepStatus, SyncType
 from ..store import Store
-from ..store.records import Batch, InstanceRow, LogRow
+from ..store.records import InstanceRow, LogRow
 from ..text import clean
 from ..timeutil import now
 from ..troubleshooting import match
@@ -303,18 +303,6 @@ class ServiceRun:
             self.src_cfg.rate_limit.concurrency if self.src_cfg.rate_limit.concurrency > 1 else 0
         )
         checking: asyncio.Task[bool] | None = None  # the cancel check after the last page
-        # A pushed page's rows wait here until the next page's pending marks are committed, so
-        # those marks (a small write the next sends wait for) never queue behind them.
-        held: list[Batch] = []
-
-        async def release() -> None:
-            while held:
-                await rec.submit(held.pop(0), pusher.committed)
-
-        async def commit_earlier() -> None:
-            await release()
-            await rec.drain()
-
         try:
             async for page in pages(self.src, pull, paginator, ahead=ahead):
                 if checking is not None:
@@ -341,7 +329,7 @@ class ServiceRun:
                         step_id=step_id, code="http_429",
                     ))  # fmt: skip
                 if page.error:
-                    await release()
+                    await rec.release()
                 if page.error and self.interrupt.is_set:  # a wait cut short by a cancel
                     cancelled = True
                     await rec.submit(rec.page_batch(
@@ -366,7 +354,7 @@ class ServiceRun:
                     page.records = [r for r in page.records if pusher.mapper.external_id(r) in keep]
                 out = await pusher.page(
                     page.records, step_id=step_id, run_id=rec.run_id, instance_id=None,
-                    before_creates=commit_earlier, after_marks=release,
+                    before_creates=rec.drain, after_marks=rec.release,
                 )  # fmt: skip
                 instance.records = len(page.records)
                 state = None
@@ -387,7 +375,7 @@ class ServiceRun:
                     ],
                 )  # fmt: skip
                 del out, page  # the page's records and rows now live only in the batch
-                held.append(batch)  # handed to the writer after the next page's marks
+                rec.hold(batch, pusher.committed)  # after the next page's marks (recorder)
                 del batch
                 t = rec.totals
                 await self._emit(
@@ -412,7 +400,7 @@ class ServiceRun:
         finally:
             if checking is not None:
                 checking.cancel()
-            await release()  # pushed pages are committed however the loop ended
+            await rec.release()  # pushed pages are committed however the loop ended
         if paginator.warning:
             title, details = notices.paging_stopped(self.service.source, stream.name, paginator)
             await rec.flush(step_id=step_id, logs=[

@@ -5,6 +5,7 @@ wrote comes after that page's rows."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -35,12 +36,16 @@ push = {{ create = "POST /objects", batch = {{ size = 2, create = "POST /objects
 """  # noqa: E501
 
 
-def api(pages: list[list[str]], refuse_once: set[str]) -> Starlette:
+def api(pages: list[list[str]], refuse_once: set[str], slow_page: int = 0) -> Starlette:
     made: list[str] = []
+    served: dict[int, float] = {}
 
     async def source(request: Request) -> JSONResponse:
         n = int(request.query_params.get("page", "1"))
+        if n == slow_page:
+            await asyncio.sleep(0.5)  # a slow API, or a Retry-After wait
         rows = [{"id": i, "email": f"{i}@x"} for i in pages[n - 1]]
+        served[n] = time.monotonic()
         return JSONResponse({"results": rows, "pages": len(pages)})
 
     async def batch(request: Request) -> JSONResponse:
@@ -59,7 +64,11 @@ def api(pages: list[list[str]], refuse_once: set[str]) -> Starlette:
         Route("/src", source), Route("/objects/batch/create", batch, methods=["POST"]),
     ])  # fmt: skip
     app.state.made = made
+    app.state.served = served
     return app
+
+
+written: dict[str, float] = {}  # first external id of a page's rows -> when they were written
 
 
 async def _run(tmp_path, app: Starlette) -> tuple[list[tuple[str, list[str]]], object, list]:
@@ -74,6 +83,7 @@ async def _run(tmp_path, app: Starlette) -> tuple[list[tuple[str, list[str]]], o
             async def logged(batch):
                 if batch.entities:
                     writes.append(("rows", sorted(e.external_id for e in batch.entities)))
+                    written[writes[-1][1][0]] = time.monotonic()
                 elif batch.id_map and all(r.pending for r in batch.id_map):
                     writes.append(("marks", sorted(r.external_id for r in batch.id_map)))
                 await asyncio.sleep(0.02)  # a slow disk: a mark queued behind rows would wait
@@ -114,3 +124,12 @@ async def test_an_id_an_earlier_page_wrote_waits_for_that_page_rows(tmp_path):
     ]
     assert app.state.made == ["a@x", "b@x", "c@x"]  # nothing created twice
     assert known["b"][0] and not known["b"][2]
+
+
+async def test_a_next_page_slow_to_come_does_not_keep_the_results_from_the_store(tmp_path):
+    # page 2 takes 0.5 s: page 1's rows are written meanwhile, not after it
+    app = api([["a", "b"], ["c", "d"]], set(), slow_page=2)
+    writes, result, _ = await _run(tmp_path, app)
+    assert result.created == 4
+    assert written["a"] < app.state.served[2] - 0.3
+    assert writes[:3] == [("marks", ["a", "b"]), ("rows", ["a", "b"]), ("marks", ["c", "d"])]
