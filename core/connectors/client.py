@@ -28,6 +28,7 @@ import httpx
 from ..config import ConnectorConfig
 from ..store.records import CallRow
 from ..text import clean
+from . import wire_json
 from .auth import Auth, build_auth, static_headers
 from .hosts import BodyToOtherHost, HostGuard
 from .interrupt import Interrupt, Interrupted
@@ -72,7 +73,7 @@ class Exchange:
         if self.response is None:
             raise ResponseError(self.error or "no response")
         try:
-            return self.response.json()
+            return wire_json.loads(self.response.content)
         except (ValueError, UnicodeDecodeError):
             ctype = self.response.headers.get("content-type", "unknown")
             raise ResponseError(
@@ -209,6 +210,7 @@ class Client:
         refreshed = False
         attempt = 0
         error = ""
+        body: bytes | None = None  # the JSON body, written once for every attempt
         while True:
             attempt += 1
             if self._refused(attempt):
@@ -219,6 +221,9 @@ class Client:
             req_headers = {**self.auth.headers, **(headers or {})}
             if data is not None:
                 req_headers["Content-Type"] = "application/x-www-form-urlencoded"
+            send_headers = req_headers
+            if json is not None and data is None and not self._content_type_set(req_headers):
+                send_headers = {**req_headers, "Content-Type": "application/json"}  # as json=
             started = time.time()
             t0 = time.perf_counter()
             resp: httpx.Response | None = None
@@ -231,10 +236,17 @@ class Client:
                         # merged into the URL's own query: httpx would replace it (a next
                         # link's cursor) with `params`
                         target = httpx.URL(url).copy_merge_params(merged) if merged else url
+                        if data is not None:
+                            content: bytes | str | None = urlencode(data)
+                        elif json is not None:  # NaN: ValueError, as httpx's json= raised
+                            if body is None:
+                                body = wire_json.dumps(json)
+                            content = body
+                        else:
+                            content = None
                         resp = await self.http.request(
-                            method, target, json=json, headers=req_headers,
-                            content=None if data is None else urlencode(data),
-                        )  # fmt: skip
+                            method, target, headers=send_headers, content=content
+                        )
                     except httpx.TimeoutException as exc:
                         error = f"timed out after {self.cfg.timeout:g}s"
                         lost = not isinstance(exc, NOT_SENT)
@@ -308,6 +320,12 @@ class Client:
             ex.retries += 1
         ex.duration_ms = int((time.perf_counter() - t_all) * 1000)
         return ex
+
+    def _content_type_set(self, req_headers: dict[str, str]) -> bool:
+        """A Content-Type of the request's or the connector's own: httpx's json= kept it."""
+        return "content-type" in self.http.headers or any(
+            k.lower() == "content-type" for k in req_headers
+        )
 
     def set_interrupt(self, interrupt: Interrupt) -> None:
         """Waits end at once when the run is cancelled; nothing is sent once it is halted."""

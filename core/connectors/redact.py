@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -21,6 +22,7 @@ _SECRET_NAME = re.compile(
 _SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
 
 
+@lru_cache(maxsize=4096)  # header and parameter names repeat on every call
 def secret_name(name: str) -> bool:
     return name.lower() in _SECRET_HEADERS or bool(_SECRET_NAME.search(name))
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..config_push import BatchPush, parse_endpoint
 from ..connectors.client import Exchange, ResponseError
 from ..mapping.bodies import BodyError, typed_id
+from ..mapping.fields import compile_get
 from ..mapping.paths import MISSING, get_path, set_path
 from ..models import EntityAction, EntityStatus
 
@@ -51,10 +52,11 @@ async def push_batches(pusher: Pusher, decisions: list[Decision]) -> dict[int, R
 
 
 def _item(pusher: Pusher, batch: BatchPush, d: Decision, create: bool) -> dict[str, Any]:
+    if create:  # sent as mapped (nothing here changes it)
+        return d.payload if d.payload is not None else {}
     item = dict(d.payload or {})
-    if not create:
-        kind = pusher.stream.push.id_type  # type: ignore[union-attr]
-        set_path(item, batch.id_field, typed_id(d.internal_id or "", kind))
+    kind = pusher.stream.push.id_type  # type: ignore[union-attr]
+    set_path(item, batch.id_field, typed_id(d.internal_id or "", kind))
     return item
 
 
@@ -137,22 +139,29 @@ def _match(
     """{decision index: its result}; a record whose result cannot be told apart is left out."""
     if not create or batch.match:
         if create:
-            key_sent: Any = lambda i: get_path(items[i], batch.match)  # noqa: E731
-            key_res: Any = lambda r: get_path(r, batch.match)  # noqa: E731
+            get_sent = compile_get(batch.match)
+            keys_sent: list[Any] = [get_sent(item) for item in items]
+            key_res = compile_get(batch.match)
         else:
-            key_sent = lambda i: sent[i].internal_id  # noqa: E731
-            key_res = lambda r: get_path(r, batch.result_id)  # noqa: E731
-        by_key: dict[str, list[Any]] = {}
+            keys_sent = [d.internal_id for d in sent]
+            key_res = compile_get(batch.result_id)
+        by_key: dict[str, Any] = {}
+        twice: set[str] = set()  # two results with one key cannot be told apart
         for r in results:
             k = key_res(r)
-            if k not in (None, ""):
-                by_key.setdefault(str(k), []).append(r)
+            if k is None or k == "":
+                continue
+            k = k if type(k) is str else str(k)
+            if k in by_key:
+                twice.add(k)
+            by_key[k] = r
         out: dict[int, Any] = {}
-        for i, d in enumerate(sent):
-            k = key_sent(i)
-            found = by_key.get(str(k), []) if k not in (None, "") else []
-            if len(found) == 1:  # two results with one key cannot be told apart
-                out[d.index] = found[0]
+        for k, d in zip(keys_sent, sent, strict=True):
+            if k is None or k == "":
+                continue
+            k = k if type(k) is str else str(k)
+            if k in by_key and k not in twice:
+                out[d.index] = by_key[k]
         return out
     if len(results) != len(sent):
         return {}

@@ -212,7 +212,13 @@ class Pusher:
         run_id: int,
         instance_id: int | None,
         before_creates: Callable[[], Awaitable[None]] | None = None,
+        after_marks: Callable[[], Awaitable[None]] | None = None,
     ) -> PageOutcome:
+        """Decide, commit the creates' pending marks, push, and return the page's rows.
+        `before_creates`: commit every earlier page's results (a create of an id an earlier
+        page wrote comes after that result). `after_marks`: called once the marks are committed
+        and before anything is sent (the runner hands the previous page's rows to the writer
+        then, so the marks never wait behind them)."""
         out = PageOutcome()
         decisions = await self.decide(records, out)
         creates = [d for d in decisions if d.action is _CREATE]
@@ -228,6 +234,8 @@ class Pusher:
                 for d in creates
                 if not d.reconcile
             )
+        if after_marks is not None:
+            await after_marks()
         settled = self._settled
         results: list[Any] = [settled(d) for d in decisions]
         sent = [i for i, r in enumerate(results) if r is None]

@@ -23,6 +23,10 @@ from ..timeutil import now
 from . import events
 
 DEPTH = 2  # pages queued for the writer at most (bounded memory, back-pressure)
+# A pushed page's batch is held back until the next page's pending marks are committed (so the
+# marks, which that page's sends wait for, do not queue behind it), but never longer than this:
+# a next page slow to come (a fetch, a Retry-After) must not keep the results from the store.
+HOLD_S = 0.025
 
 
 @dataclass
@@ -77,6 +81,9 @@ class Recorder:
         self._queue = None
         self._writer: asyncio.Task[None] | None = None
         self._error: BaseException | None = None
+        self._held: list[tuple[Batch, Callable[[Batch], None] | None]] = []
+        self._hold_timer: asyncio.TimerHandle | None = None
+        self._releasing: asyncio.Task[None] | None = None
 
     async def start_run(
         self, sync_type: str, trigger: str, retry_of: int | None = None, claimed: int | None = None
@@ -239,6 +246,26 @@ class Recorder:
             self._writer = asyncio.create_task(self._write_loop(self._queue))
         await self._queue.put((batch, done))
 
+    def hold(self, batch: Batch, done: Callable[[Batch], None] | None = None) -> None:
+        """Submit `batch` at the next `release()`, or after HOLD_S, whichever comes first."""
+        self._held.append((batch, done))
+        if self._hold_timer is None:
+            self._hold_timer = asyncio.get_running_loop().call_later(HOLD_S, self._held_too_long)
+
+    def _held_too_long(self) -> None:
+        self._hold_timer = None
+        if self._held and (self._releasing is None or self._releasing.done()):
+            self._releasing = asyncio.ensure_future(self.release())
+
+    async def release(self) -> None:
+        """Submit the held batches, in order."""
+        if self._hold_timer is not None:
+            self._hold_timer.cancel()
+            self._hold_timer = None
+        while self._held:
+            batch, done = self._held.pop(0)
+            await self.submit(batch, done)
+
     async def _write_loop(self, queue: asyncio.Queue) -> None:
         while True:
             item = await queue.get()
@@ -256,7 +283,11 @@ class Recorder:
                 queue.task_done()
 
     async def drain(self) -> None:
-        """Wait until every queued batch is committed; raise the first failed write."""
+        """Wait until every held and queued batch is committed; raise the first failed write."""
+        await self.release()
+        if self._releasing is not None:
+            releasing, self._releasing = self._releasing, None
+            await releasing
         if self._queue is not None:
             if self._writer is not None and self._writer.done():
                 self._writer.result()

@@ -31,7 +31,7 @@ from ..text import clean
 from ..timeutil import now
 from ..troubleshooting import match
 from ..troubleshooting_vendors import vendor_code
-from . import events, notices
+from . import events, gc_pace, notices
 from .cursor import StepCursor
 from .full_disk import FullDiskGuard
 from .heartbeat import heartbeat_seconds
@@ -163,6 +163,10 @@ class ServiceRun:
         return [(self.service.source, self.src), (self.service.destination, self.dst)]
 
     async def run(self) -> RunResult:
+        with gc_pace.roomy():  # a run's bursts of page objects: see gc_pace
+            return await self._run()
+
+    async def _run(self) -> RunResult:
         await self.prepare()
         self.guard = FullDiskGuard(self.store, self.interrupt, self._warn)
         self.store = self.guard  # type: ignore[assignment] - the same methods, full-disk safe
@@ -324,6 +328,8 @@ class ServiceRun:
                         f"{page.request.number}; syncdeck waited and retried.",
                         step_id=step_id, code="http_429",
                     ))  # fmt: skip
+                if page.error:
+                    await rec.release()
                 if page.error and self.interrupt.is_set:  # a wait cut short by a cancel
                     cancelled = True
                     await rec.submit(rec.page_batch(
@@ -348,7 +354,7 @@ class ServiceRun:
                     page.records = [r for r in page.records if pusher.mapper.external_id(r) in keep]
                 out = await pusher.page(
                     page.records, step_id=step_id, run_id=rec.run_id, instance_id=None,
-                    before_creates=rec.drain,
+                    before_creates=rec.drain, after_marks=rec.release,
                 )  # fmt: skip
                 instance.records = len(page.records)
                 state = None
@@ -369,7 +375,7 @@ class ServiceRun:
                     ],
                 )  # fmt: skip
                 del out, page  # the page's records and rows now live only in the batch
-                await rec.submit(batch, pusher.committed)
+                rec.hold(batch, pusher.committed)  # after the next page's marks (recorder)
                 del batch
                 t = rec.totals
                 await self._emit(
@@ -394,6 +400,7 @@ class ServiceRun:
         finally:
             if checking is not None:
                 checking.cancel()
+            await rec.release()  # pushed pages are committed however the loop ended
         if paginator.warning:
             title, details = notices.paging_stopped(self.service.source, stream.name, paginator)
             await rec.flush(step_id=step_id, logs=[

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from ...timeutil import now
 from ..jsonenc import _dumps, _dumps_repeated
-from ..records import Batch, CallRow, Counts, EntityRow, IdMapRow, InstanceRow, LogRow
+from ..records import Batch, CallRow, Counts, InstanceRow, LogRow
 
 T = TypeVar("T")
 
@@ -76,10 +76,14 @@ def _write_batch(conn: sqlite3.Connection, batch: Batch) -> list[int]:
     if batch.entities:
         first = _next_id(conn, "entities")
         entity_ids = list(range(first, first + len(batch.entities)))
-        conn.executemany(
+        conn.executemany(  # the rows built inline: this thread holds the GIL meanwhile
             _ENTITY_SQL,
-            [_entity_params(eid, e) for eid, e in zip(entity_ids, batch.entities, strict=True)],
-        )
+            [
+                (eid, e.step_id, e.run_id, e.instance_id, e.external_id, e.internal_id, e.action,
+                 e.status, e.reason, e.created_at)
+                for eid, e in zip(entity_ids, batch.entities, strict=True)
+            ],
+        )  # fmt: skip
         for eid, e in zip(entity_ids, batch.entities, strict=True):
             for c in e.calls:
                 c.entity_id = eid
@@ -101,7 +105,15 @@ def _write_batch(conn: sqlite3.Connection, batch: Batch) -> list[int]:
             [(sid, lookup, v, t) for sid, lookup, values in batch.unmapped for v in values],
         )
     if batch.id_map:
-        conn.executemany(_IDMAP_SQL, [_idmap_params(m) for m in batch.id_map])
+        t = now()
+        conn.executemany(
+            _IDMAP_SQL,
+            [
+                (m.service_id, m.stream, m.external_id, m.internal_id, m.payload_hash,
+                 int(m.pending), t)
+                for m in batch.id_map
+            ],
+        )  # fmt: skip
     if batch.run_id is not None and batch.run_counts is not None:
         _bump(conn, "runs", batch.run_id, batch.run_counts, run=True)
     if batch.step_id is not None and batch.step_counts is not None:
@@ -181,21 +193,8 @@ def _call_params(call_id: int, c: CallRow) -> tuple:
     )  # fmt: skip
 
 
-def _entity_params(entity_id: int, e: EntityRow) -> tuple:
-    return (
-        entity_id, e.step_id, e.run_id, e.instance_id, e.external_id, e.internal_id, e.action,
-        e.status, e.reason, e.created_at,
-    )  # fmt: skip
-
-
 def _log_params(r: LogRow) -> tuple:
     return (
         r.ts, r.level, r.kind, r.title, r.details, r.connector_id, r.service_id, r.run_id,
         r.step_id, r.entity_id, r.code,
-    )  # fmt: skip
-
-
-def _idmap_params(m: IdMapRow) -> tuple:
-    return (
-        m.service_id, m.stream, m.external_id, m.internal_id, m.payload_hash, int(m.pending), now(),
     )  # fmt: skip
