@@ -131,6 +131,8 @@ def _f(source: str | list[str], *transforms: Any, **kw: Any) -> dict[str, Any]:
 _SHOPIFY_SINCE = {"cursor_path": "updated_at", "start_param": "updated_at_min"}
 _CW_FIND = 'GET /company/companies?conditions=identifier="{key}"'
 _CW_PATCH = "json_patch"  # ConnectWise PATCH takes RFC 6902 operations, not the object
+# ConnectWise dates are OpenAPI date-time (2026-03-01T00:00:00Z), never a bare date
+_CW_DATE = {"date": {"format": "%Y-%m-%dT%H:%M:%SZ", "tz": "UTC"}}
 _XERO_FIND = 'GET /Contacts?where=AccountNumber=="{key}"'
 _AT_FIND = (
     'GET /Products/query?search={"filter":[{"op":"eq","field":"externalProductID",'
@@ -175,7 +177,7 @@ STREAMS: dict[tuple[str, str], dict[str, Any]] = {
         "fields": {
             "name": _f("properties.dealname", "trim", required=True),
             "stage.name": _f("properties.dealstage", lookup="deal_stages", required=True),
-            "expectedCloseDate": _f("properties.closedate", {"date": {"format": "%Y-%m-%d"}}),
+            "expectedCloseDate": _f("properties.closedate", _CW_DATE),
             "source": {"value": "HubSpot"},
             "company.id": _f("associations.companies.results.0.id", id_of="companies",
                              id_type="integer", required=True),
@@ -195,7 +197,7 @@ STREAMS: dict[tuple[str, str], dict[str, Any]] = {
             "company.name": _f("customer.company", "trim", lookup="customers", required=True),
             "contact.name": _f(["customer.first_name", "customer.last_name"],
                                {"concat": {"sep": " "}}, "trim"),
-            "startDate": _f("subscription.started_at", {"date": {"format": "%Y-%m-%d"}}),
+            "startDate": _f("subscription.started_at", _CW_DATE),
             "billAmount": _f("subscription.plan_amount", "float"),
             "customerPO": _f("subscription.id", "string"),
         },

@@ -34,3 +34,36 @@ def test_autotask_document_refuses_what_autotask_would():
     no_secret = {k: v for k, v in AT_HEADERS.items() if k != "Secret"}
     assert "header parameter: Secret" in _autotask("POST", "/Products", headers=no_secret, json={})
     assert "not found" in _autotask("POST", "/Widgets", json={})
+
+
+CW = "https://api-na.myconnectwise.net/v4_6_release/apis/3.0"
+
+
+def _connectwise(method: str, path: str, **kw) -> str:
+    vendor = Vendor("connectwise_manage", CW, lambda r: httpx.Response(200))
+    return refusal(vendor, httpx.Request(method, CW + path, headers={"clientId": "c"}, **kw))
+
+
+def test_connectwise_document_is_connectwises_own():
+    doc = spec_dict("connectwise_manage")
+    assert (doc["openapi"], doc["info"]["version"]) == ("3.0.1", "2025.8")
+    basic = {"type": "http", "scheme": "basic"}
+    assert doc["components"]["securitySchemes"] == {"basicAuth": basic}
+
+
+def test_connectwise_document_refuses_what_connectwise_would():
+    deal = {"name": "Renewal", "company": {"id": 1}, "contact": {"id": 2},
+            "primarySalesRep": {"identifier": "ZAdmin"}}  # fmt: skip
+    assert _connectwise("POST", "/sales/opportunities", json=deal) == ""
+    dated = {**deal, "expectedCloseDate": "2026-03-01T00:00:00Z"}
+    assert _connectwise("POST", "/sales/opportunities", json=dated) == ""
+    # ConnectWise's dates are date-time: a bare date is refused
+    bare = {**deal, "expectedCloseDate": "2026-03-01"}
+    assert "date-time" in _connectwise("POST", "/sales/opportunities", json=bare)
+    assert "primarySalesRep" in _connectwise("POST", "/sales/opportunities", json={"name": "x"})
+    # PATCH takes a list of operations, not the object
+    ops = [{"op": "replace", "path": "name", "value": "Acme"}]
+    assert _connectwise("PATCH", "/company/companies/7", json=ops) == ""
+    assert _connectwise("PATCH", "/company/companies/7", json={"name": "Acme"}) != ""
+    addition = {"product": {"id": 1}, "billCustomer": "Free"}
+    assert "billCustomer" in _connectwise("POST", "/finance/agreements/3/additions", json=addition)
