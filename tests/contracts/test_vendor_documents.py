@@ -49,6 +49,10 @@ def test_connectwise_document_is_connectwises_own():
     assert (doc["openapi"], doc["info"]["version"]) == ("3.0.1", "2025.8")
     basic = {"type": "http", "scheme": "basic"}
     assert doc["components"]["securitySchemes"] == {"basicAuth": basic}
+    # the one recorded edit: PatchOperation.value is published as {"type": "object"} (C#'s
+    # `object`, any JSON value); it is kept under x-published and any value is taken
+    value = doc["components"]["schemas"]["PatchOperation"]["properties"]["value"]
+    assert value == {"x-published": {"type": "object"}}
 
 
 def test_connectwise_document_refuses_what_connectwise_would():
