@@ -166,8 +166,12 @@ class LiveLoader:
         self.check_idle()  # what changed meanwhile is painted now
 
     def reload(self) -> None:
-        """A navigation: the new level's window replaces the table (cursor restored)."""
+        """A navigation: the new level's window replaces the table (cursor restored). Keys
+        typed meanwhile wait for it (`enter enter` drills twice, into the rows it shows)."""
         self.hold_paint()
+        router = getattr(self.app, "keys", None)
+        if router is not None:  # time-limited: a load that never ends lets them go
+            router.hold()
         self._gen += 1
         self.run_worker(
             self._load(reset=True, gen=self._gen), group="load", exclusive=True,
@@ -201,6 +205,9 @@ class LiveLoader:
             self._busy -= 1
             if gen == self._gen:
                 self.release_paint()
+                router = getattr(self.app, "keys", None)
+                if router is not None:
+                    self.app.call_later(router.release)
 
     async def _tiles(self, *, refresh: bool) -> TileCounts:
         """The tiles depend on the scope and the connector filter, not on the level: a drill or
@@ -334,8 +341,12 @@ class LiveLoader:
         self.query_one("#pager", StatusLine).set_text(text)
 
     def current_item(self) -> Any:
+        """The record under the cursor, if the grid shows the current level's rows (not the
+        previous level's, while the new ones load)."""
         key = self.table.cursor_key
-        return None if key is None else self._items.get(key)
+        if key is None or self._items_view is not VIEWS[self.level.kind]:
+            return None
+        return self._items.get(key)
 
     def show_detail(self) -> None:
         item = self.current_item()

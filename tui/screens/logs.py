@@ -22,6 +22,7 @@ from ..views.base import KINDS, LEVELS, PAGE_SIZES, RANGES, Filters, Level, Quer
 from ..views.registry import VIEWS
 from ..widgets.breadcrumb import Breadcrumb
 from ..widgets.detail_pane import DetailPane
+from ..widgets.drill_table import DrillTable
 from ..widgets.key_footer import KeyFooter
 from ..widgets.mode_badge import ModeBadge
 from ..widgets.paged_table import PagedTable
@@ -126,7 +127,7 @@ class LogsScreen(RunActions, LogFilters, LiveLoader, Screen):
             yield Breadcrumb(id="breadcrumb")
             yield RefreshIndicator(id="refresh")
         yield StatusLine(id="filters")
-        yield PagedTable(id="grid", merge_cells=True)
+        yield DrillTable(id="grid", merge_cells=True)
         yield DetailPane(id="detail")
         yield Input(placeholder="search…", id="search")
         yield StatusLine(id="pager")
