@@ -9,6 +9,7 @@ The bench writes one log row per byte case into the store. Everything runs under
   bytes: written to the pane (pipe-pane) by an idle tick, and by a tick adding one log row,
          at the live edge (cursor on the newest row) and away from it (cursor moved down)
   rss: of the console process after walking five levels and paging 100 times
+  floor: the same measure for `cat` echoing a key, and for `p` (one word repainted)
 """
 
 from __future__ import annotations
@@ -194,13 +195,32 @@ def bench_search(db: str, ident: str, times: int = 6) -> list[float]:
     return out
 
 
+def bench_floor(db: str) -> tuple[list[float], list[float]]:
+    """What any key costs here: `cat` echoing a key (tmux and this polling alone), and `p`
+    (pause/live: one word of the top bar repainted, no query on screen)."""
+    name = "benchf"
+    tmux("kill-session", "-t", name)
+    tmux("new", "-d", "-s", name, "-x", "120", "-y", "40", "cat")
+    time.sleep(0.5)
+    echo = [key_to(name, f"z{i}q", f"z{i}q") for i in range(12)]
+    tmux("kill-session", "-t", name)
+    start_session(name, db)
+    time.sleep(1.0)
+    pause = []
+    for i in range(12):
+        pause.append(key_to(name, "p", "paused" if i % 2 == 0 else "live 5s"))
+        time.sleep(0.3)
+    tmux("kill-session", "-t", name)
+    return echo, pause
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db")
     parser.add_argument("--id", default="4711", help="the external id searched (search bench)")
-    parser.add_argument("--only", help="comma-separated: start,walk,search,bytes (default all)")
+    parser.add_argument("--only", help="start,walk,search,bytes,floor (default all)")
     args = parser.parse_args()
-    only = set((args.only or "start,walk,search,bytes").split(","))
+    only = set((args.only or "start,walk,search,bytes,floor").split(","))
     db = args.db
     if db is None:
         from tui_fixture import build_store
@@ -220,6 +240,12 @@ def main() -> None:
         bench_walk_figures(db)
     if "bytes" in only:
         bench_bytes_figures(db)
+    if "floor" in only:
+        echo, pause = bench_floor(db)
+        print(
+            f"floor: a key echoed by cat {statistics.median(echo) * 1000:.0f} ms, `p` in the "
+            f"console {statistics.median(pause) * 1000:.0f} ms (medians of 12)"
+        )
 
 
 def bench_start_figures(db: str) -> None:
