@@ -218,6 +218,8 @@ class Client:
                 break
             await self.auth.prepare(self)
             merged = {**self.auth.params, **(params or {})} or None
+            sent = _with_query(url, merged)
+            ex.url = self.redactor.url(sent)  # the page, cursor or offset asked for, masked
             req_headers = {**self.auth.headers, **(headers or {})}
             if data is not None:
                 req_headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -255,13 +257,13 @@ class Client:
                         lost = not isinstance(exc, NOT_SENT)
                     except (httpx.RequestError, httpx.InvalidURL, ValueError) as exc:
                         # a URL httpx cannot send, too many redirects, an undecodable body
-                        call = self._call(method, url, started, merged, req_headers, t0)
+                        call = self._call(method, sent, started, merged, req_headers, t0)
                         self._unsendable(ex, call, exc, idempotent, attempt)
                         break
             except Interrupted:  # a rate-limit pause cut short: this attempt was never sent
                 ex.error = self._refusal(ex.calls[-1].error if ex.calls else "")
                 break
-            call = self._call(method, url, started, merged, req_headers, t0, resp, attempt)
+            call = self._call(method, sent, started, merged, req_headers, t0, resp, attempt)
             if json is not None and self.capture_limit is not None:
                 call.request_body = self._body(jsonlib.dumps(json, ensure_ascii=False))
             elif data is not None and self.capture_limit is not None:
@@ -394,6 +396,16 @@ class Client:
             body = ""
         snippet = clean(self.redactor.text(body), 200, single_line=True)
         return f"HTTP {resp.status_code} {reason}".strip() + (f": {snippet}" if snippet else "")
+
+
+def _with_query(url: str, params: dict[str, Any] | None) -> str:
+    """The URL as sent: `params` merged into its own query (what httpx sends)."""
+    if not params:
+        return url
+    try:
+        return str(httpx.URL(url).copy_merge_params(params))
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return url  # httpx refuses it when sending: the error says why
 
 
 def _transport_words(url: str, exc: Exception) -> str:

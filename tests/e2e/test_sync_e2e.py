@@ -218,3 +218,20 @@ async def test_cancel_between_pages(tmp_path, store_location, servers):
         assert r.status == RunStatus.CANCELLED and r.pulled == 50
     finally:
         await store.close()
+
+
+async def test_each_page_records_its_own_request_url(tmp_path, store_location, servers):
+    """Pages list: page 2 shows the URL that asked for page 2, not the stream's base URL."""
+    _, _, crm_url, erp_url = servers
+    store = await _setup(tmp_path, store_location, crm_url, erp_url)
+    try:
+        r = await run_service(store, "customers", environ=ENV)
+        step = (await store.list_steps(r.run_id)).items[0]
+        pages = sorted((await store.list_instances(step.id)).items, key=lambda i: i.page)
+        urls = [i.url for i in pages]
+        assert urls == [f"{crm_url}/customers?_per_page=50&_page={n}" for n in (1, 2, 3)]
+        for page in pages:  # the page's pull asked for that same URL (then come the pushes)
+            calls = (await store.list_calls(instance_id=page.id, limit=200)).items
+            assert [c.url for c in calls if c.url.startswith(crm_url)] == [page.url]
+    finally:
+        await store.close()
