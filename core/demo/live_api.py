@@ -48,6 +48,9 @@ class LiveOptions:
     qbo_conflict_rate: float = 0.05  # share of QuickBooks reads followed by someone else's save
 
 
+FIX_AFTER = 3  # churns (runs) a refused or lost email stays broken before it is corrected
+
+
 class JitteredFaults(Faults):
     """The sandbox's Faults with latency that varies from request to request."""
 
@@ -101,6 +104,8 @@ class LiveWorld:
                             seed=o.seed + 5)  # fmt: skip
         self.servers: list[Served] = []
         self.next_id = o.customers + 1
+        self.churns = 0
+        self.broken: dict[int, int] = {}  # customer id -> the churn that broke it (churn() fixes)
 
     @property
     def services(self) -> list[str]:
@@ -158,25 +163,44 @@ class LiveWorld:
             self.servers.pop().stop()
 
     def churn(self) -> dict[str, int]:
-        """Change the source between runs: edits, new customers, a refused email, a lost email."""
+        """Change the source a little: edits, new customers, a refused email, a lost email; and
+        fix what broke a few runs ago (someone corrects the address at the source), so the
+        records that fail or skip stay a handful instead of piling up run after run."""
         rng, stamp = self.rng, _iso(time.time())
+        self.churns += 1
+        fixed = self._fix_broken(stamp)
         edited = rng.sample(self.crm.customers, k=max(1, len(self.crm.customers) // 12))
         for c in edited:
             c["company"] = {"name": f"Company {c['id']:05d} {rng.choice(['Ltd', 'GmbH', 'BV'])}"}
             c["updated_at"] = stamp
         added = 0
-        for _ in range(rng.randint(2, 5)):
+        for _ in range(rng.randint(1, 3)):  # a CRM that grows, slowly
             i = self.next_id
             self.next_id += 1
             email = f"contact{i}@example.com" if rng.random() > 0.25 else f"reject{i}@example.com"
             plan = rng.choice(["gold", "silver", "silver", "bronze"])
             new = {"id": i, "company": {"name": f"New Co {i}"}, "email": email, "plan": plan}
             self.crm.customers.append({**new, "updated_at": stamp})
+            if "reject" in email:
+                self.broken[i] = self.churns
             added += 1
         lost = rng.choice(self.crm.customers)
-        lost.pop("email", None)
-        lost["updated_at"] = stamp
-        return {"edited": len(edited), "added": added}
+        if "email" in lost:
+            lost.pop("email")
+            lost["updated_at"] = stamp
+            self.broken.setdefault(lost["id"], self.churns)
+        return {"edited": len(edited), "added": added, "fixed": fixed}
+
+    def _fix_broken(self, stamp: str) -> int:
+        """Give a proper email to the customers broken FIX_AFTER churns ago or earlier."""
+        due = {i for i, at in self.broken.items() if self.churns - at >= FIX_AFTER}
+        for c in self.crm.customers:
+            if c["id"] in due:
+                c["email"] = f"contact{c['id']}@example.com"
+                c["updated_at"] = stamp
+        for i in due:
+            del self.broken[i]
+        return len(due)
 
 
 def config_toml(crm_url: str, erp_url: str, per_page: int) -> str:

@@ -94,3 +94,26 @@ def test_churn_changes_the_source() -> None:
     before = len(world.crm.customers)
     change = world.churn()
     assert change["edited"] > 0 and len(world.crm.customers) == before + change["added"]
+
+
+def _failing(world: LiveWorld) -> tuple[int, int]:
+    """Customers the ERP refuses (a 'reject' email) and customers with no email (skipped)."""
+    refused = sum("reject" in str(c.get("email", "")) for c in world.crm.customers)
+    return refused, sum("email" not in c for c in world.crm.customers)
+
+
+def test_an_hour_of_churn_keeps_the_failures_steady() -> None:
+    """Every run is a full pull, so a refused customer fails again each run until its address is
+    fixed: if nobody ever fixed one, the demo's failed count climbed run after run (1, 3, 5 ...
+    11 after 15 runs). Over 120 runs (an hour at 30 s) the failing and skipped records stay few."""
+    world = LiveWorld(LiveOptions(seed=11))
+    _, no_email_at_start = _failing(world)
+    seen = []
+    for _ in range(120):
+        world.churn()
+        seen.append(_failing(world))
+    refused = [r for r, _ in seen]
+    assert max(refused) <= 8, refused
+    assert sum(r > 0 for r in refused) >= 60  # still something to fail most runs
+    assert max(n for _, n in seen) <= no_email_at_start + 6, seen
+    assert len(world.crm.customers) <= 240 + 120 * 3
