@@ -25,12 +25,15 @@ from .field_form import FieldForm, shown
 from .value_pick import ValuePick
 
 FIELD_COLUMNS = [  # shown by priority as the width allows; the field form has every value
-    Col("dest", "Destination", None, 0, min=12), Col("source", "Source path", None, 1, min=12),
+    Col("dest", "Destination", None, 0, min=12),
+    Col("source", "Source path", None, 1, min=12),
     Col("before", "Pulled value", None, 3, min=12),
     Col("after", "After transforms", None, 2, min=16),
-    Col("transforms", "Transforms", None, 4, min=12), Col("default", "Default", 8, 6),
-    Col("req", "Req", 3, 5), Col("lookup", "Lookup", 8, 7),
-]  # fmt: skip
+    Col("transforms", "Transforms", None, 4, min=12),
+    Col("default", "Default", 8, 6, extra=True),
+    Col("req", "Req", 3, 5),
+    Col("lookup", "Lookup", 8, 7, extra=True),
+]  # extras only when the paths and values before them show whole
 VALUE_COLUMNS = [
     Col("sel", "Sel", 3, 3), Col("source", "Source value", None, 0, min=16),
     Col("dest", "Destination value", None, 1, min=16), Col("status", "Status", 15, 2, min=14),

@@ -25,13 +25,16 @@ from .resync_actions import RESYNC_BINDINGS, ResyncActions, sync_cell
 from .service_form import NewServiceForm, ServiceForm
 
 COLUMNS = [  # shown by priority as the width allows; the detail pane and export have all
-    Col("name", "Service", None, 0, min=15), Col("route", "Source > Dest", None, 6, min=12),
-    Col("on", "On", 3, 1), Col("last", "Last run", 13, 2, min=11),
+    Col("name", "Service", None, 0, min=15),
+    Col("route", "Source > Dest", None, 6, min=12, extra=True),
+    Col("on", "On", 3, 1),
+    Col("last", "Last run", 13, 2, min=11),
     Col("sync", "Sync", 12, 2),
-    Col("when", "When", 11, 4, min=8), Col("next", "Next run", 10, 3),
-    Col("counts", "Pulled/C/U/F", 14, 5, min=12),
-    Col("schedule", "Schedule", 14, 7, min=11),
-]  # fmt: skip
+    Col("when", "When", 11, 4),
+    Col("next", "Next run", 10, 3),  # "12 days ago" whole
+    Col("counts", "Pull/C/U/F", 10, 5),  # pulled, created, updated, failed
+    Col("schedule", "Schedule", 14, 7, min=11, extra=True),
+]  # extras only when the names before them show whole; figures as wide as their values
 
 
 def until(ts: float, now: float) -> str:

@@ -11,6 +11,8 @@ from core.console_api import ConsoleAPI
 from core.text import clean, plural
 from core.timeutil import parse_span
 
+from ..widgets.figures import figure
+
 T = TypeVar("T")
 
 LEVELS = (None, "INFO", "WARNING", "ERROR")
@@ -147,4 +149,5 @@ def t(value: object, limit: int = 60, style: str = "") -> Text:
 
 
 def n(value: int | None, style: str = "") -> Text:
-    return Text("" if value is None else f"{value:,}", style=style, justify="right")
+    """A figure: '1,187', abbreviated ('1.2k') rather than cut in a narrow column."""
+    return figure(value, style)

@@ -10,6 +10,7 @@ from core.models import Run, Step
 from core.text import clean, plural
 from core.timeutil import duration, local_minute
 
+from ..widgets.figures import Figures
 from ..widgets.paged_table import Col
 from .base import Level, Query, Window, n, t
 from .detail import Detail
@@ -28,14 +29,19 @@ class RunsView:
     newest_first = True
     row_height = 1
     columns = [  # shown by priority as the width allows; the detail pane has every field
-        Col("status", "Status", 13, 0, min=11), Col("id", "Run", 6, 1),
-        Col("service", "Service", None, 2, min=18),
-        Col("connector", "Source → Destination", None, 10, min=20),
-        Col("type", "Type", 10, 8), Col("trigger", "Trigger", 8, 9),
-        Col("started", "Started", 16, 5, min=11, keep_end=True), Col("duration", "Duration", 8, 6),
-        Col("pp", "Pull/Push", 13, 7, min=9), Col("cusf", "C/U/S/F", 13, 3, min=9),
-        Col("errors", "Errors", 6, 4), Col("host", "Host", 14, 11, min=8),
-    ]  # fmt: skip
+        Col("status", "Status", 13, 0, min=11),
+        Col("id", "Run", 6, 1),
+        Col("service", "Service", None, 2, min=16),
+        Col("connector", "Source → Destination", None, 10, min=20, extra=True),
+        Col("type", "Type", 10, 8, extra=True),
+        Col("trigger", "Trigger", 8, 9, extra=True),
+        Col("started", "Started", 16, 5, min=11, keep_end=True),
+        Col("duration", "Duration", 8, 6),
+        Col("pp", "Pull/Push", 9, 7),
+        Col("cusf", "C/U/S/F", 9, 3),
+        Col("errors", "Errors", 6, 4),
+        Col("host", "Host", 14, 11, min=8, extra=True),
+    ]  # figures (pp, cusf, errors) as wide as their values; extras only when the rest is whole
 
     async def fetch(self, q: Query, **paging: Any) -> Window[Run]:
         page = await q.api.runs(
@@ -52,7 +58,7 @@ class RunsView:
             status_cell("stale" if r.stale else r.status), t(f"#{r.id}"), t(r.service, 80),
             t(f"{r.source} → {r.destination}", 40), t(r.sync_type.value), t(r.trigger.value),
             Text(local_minute(r.started_at)), Text(run_duration(r, now), justify="right"),
-            Text(f"{r.pulled:,}/{r.pushed:,}", justify="right"),
+            Figures((r.pulled, r.pushed)),
             counts_cell(r.created, r.updated, r.skipped, failed=r.failed),
             n(r.errors, "bold #ff5f5f" if r.errors else ""), t(r.host or "—", 60),
         ]  # fmt: skip

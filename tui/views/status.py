@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from ..widgets.figures import counts_cell
+
+__all__ = ["counts_cell", "http_cell", "status_cell"]
+
 _STATUS = {
     "success": ("✔", "#5fd75f"),
     "partial": ("◐", "#d78700"),
@@ -30,13 +34,3 @@ def http_cell(code: int | None) -> Text:
     if code in (401, 403) or code >= 500:
         style = "#ff5f5f"
     return Text(str(code), style=style)
-
-
-def counts_cell(*counts: int, failed: int) -> Text:
-    """'2/13/239/7' for created/updated/skipped/failed (or pulled/C/U/F): the failed count is
-    red when above 0 and never cut when the column is narrow (the middle gives way)."""
-    from ..widgets.paged_table import tail_text
-
-    text = Text("/".join(f"{c:,}" for c in counts) + "/", justify="right", no_wrap=True)
-    text.append(f"{failed:,}", style="bold #ff5f5f" if failed else "")
-    return tail_text(text, len(f"{failed:,}") + 1)

@@ -43,7 +43,7 @@ class FormField(Vertical):
     def compose(self) -> ComposeResult:
         label = Text(self.label, style="bold")
         if self.help:
-            label.append(f"  {clean(self.help, 90, single_line=True)}", style="dim")
+            label.append(f"  {clean(self.help, 300, single_line=True)}", style="dim")
         yield Label(label, markup=False, classes="form-label")
         suggester = (
             SuggestFromList(self.suggestions, case_sensitive=True) if self.suggestions else None

@@ -23,6 +23,8 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widgets import DataTable
 
+from .figures import Figures
+
 MARK = "_mark"
 CELLS_KEPT = 4000  # rendered cells kept across rebuilds (a 120x40 grid shows about 250)
 Column = tuple  # a Col, or (key, label, width) shown as given (width None: as wide as its cells)
@@ -39,6 +41,7 @@ class Col(NamedTuple):
     priority: int = 0  # 0 first: shown before any column of a higher number
     min: int | None = None  # the narrowest it is shown (default: width; flex: the label)
     keep_end: bool = False  # when cut, drop the start ("2026-03-02 09:27" -> "03-02 09:27")
+    extra: bool = False  # shown only when the columns before it show their values whole
 
     @property
     def narrowest(self) -> int:
@@ -47,30 +50,79 @@ class Col(NamedTuple):
         return self.width if self.width is not None else len(self.label)
 
 
-def layout(columns: Sequence[Column], space: int, pad: int = 2) -> list[Shown]:
+Needs = dict[str, tuple[int, int]]  # column key -> (narrowest whole, full) width of its values
+
+
+def _bounds(c: Col, need: tuple[int, int] | None) -> tuple[int, int | None]:
+    """(minimum, preferred) of a column, from its declaration and the values it will show:
+    figures get the width they need (never cut); text asks for its longest value, up to its
+    declared width (a flex column: its longest value)."""
+    if need is None:
+        return c.narrowest, c.width
+    whole, full = need
+    label = len(c.label)
+    if whole:  # figures: as narrow as their abbreviated form, as wide as written out
+        return max(label, whole), max(label, full, c.width or 0)
+    if c.width is None:
+        return c.narrowest, max(c.narrowest, full)
+    return c.narrowest, max(c.narrowest, label, min(c.width, full))
+
+
+def layout(
+    columns: Sequence[Column], space: int, pad: int = 2, needs: Needs | None = None
+) -> list[Shown]:
     """The columns shown in `space` cells (each costs its width plus `pad`): by priority, each at
     its minimum, stopping at the first that does not fit; then, most important first, widened
     to the preferred width; what is left goes to the flex columns, in proportion to their minimum.
-    Plain (key, label, width) tuples are all shown as declared."""
+    An `extra` column is dropped (least important first) unless it and the columns before it can
+    all have their preferred width (their values whole). `needs` (the widths of the values)
+    sizes the columns to their content. Plain (key, label, width) tuples are shown as declared."""
     if not any(isinstance(c, Col) for c in columns):
         return [(i, c[0], c[1], c[2], False) for i, c in enumerate(columns)]
     cols = [c if isinstance(c, Col) else Col(*c[:3], priority=i) for i, c in enumerate(columns)]
+    bounds = [_bounds(c, (needs or {}).get(c.key)) for c in cols]
     order = sorted(range(len(cols)), key=lambda i: (cols[i].priority, i))
     width: dict[int, int] = {}
     left = space
     for i in order:
-        need = cols[i].narrowest + pad
+        need = bounds[i][0] + pad
         if need > left and width:
             break
-        width[i] = cols[i].narrowest
+        width[i] = bounds[i][0]
         left -= need
     left = max(0, left)
+
+    def rank(i: int) -> tuple[int, int]:
+        return cols[i].priority, i
+
+    def short(upto: int) -> int:  # what the columns up to `upto` lack to show values whole
+        return sum(
+            max(0, (bounds[i][1] or 0) - width[i])
+            for i in width
+            if rank(i) <= rank(upto) and not cols[i].keep_end
+        )
+
+    dropped = []
+    for i in sorted(width, key=rank, reverse=True):
+        if not cols[i].extra:
+            continue
+        if short(i) <= left:
+            break
+        left += width.pop(i) + pad
+        dropped.append(i)
     for i in order:
-        preferred = cols[i].width
+        preferred = bounds[i][1]
         if i in width and preferred is not None and width[i] < preferred:
+            if cols[i].keep_end and left < preferred - width[i]:
+                continue  # its short form ("03-02 09:27") or whole, nothing in between
             extra = min(left, preferred - width[i])
             width[i] += extra
             left -= extra
+    for i in reversed(dropped):  # what is left may still hold an extra whole
+        preferred = bounds[i][1] or bounds[i][0]
+        if preferred + pad <= left:
+            width[i] = preferred
+            left -= preferred + pad
     flex = [i for i in order if i in width and cols[i].width is None]
     if flex and left:
         weights = sum(max(1, width[i]) for i in flex)
@@ -81,32 +133,40 @@ def layout(columns: Sequence[Column], space: int, pad: int = 2) -> list[Shown]:
     return [(i, c.key, c.label, width[i], c.keep_end) for i, c in enumerate(cols) if i in width]
 
 
-class TailText(Text):
-    """A cell whose last `keep` characters are never cut (the failed count of C/U/S/F): when
-    too wide, its middle gives way ("2/13/2…/7")."""
-
-    keep = 0
-
-
-def tail_text(text: Text, keep: int) -> TailText:
-    out = TailText(justify=text.justify, no_wrap=True)
-    out.append_text(text)
-    out.keep = keep
+def needs_of(columns: Sequence[Column], rows: Sequence[RowData]) -> Needs:
+    """The widths the values of each column take: (narrowest whole form of its figures, or 0 for
+    text; the widest value as written)."""
+    out: Needs = {}
+    for index, col in enumerate(columns):
+        whole = full = 0
+        for _, cells in rows:
+            if index >= len(cells):
+                continue
+            cell = cells[index]
+            if isinstance(cell, Figures):
+                whole = max(whole, cell.narrowest)
+            if isinstance(cell, Text):
+                full = max(full, max((Text(line).cell_len for line in cell.plain.split("\n")),
+                                     default=0))  # fmt: skip
+        if rows:
+            out[col[0]] = (whole, full)
     return out
 
 
 def fit_cell(cell: object, width: int | None, keep_end: bool) -> object:
-    """A cell as shown in `width` cells: cut with an ellipsis, or from the start (keep_end)."""
+    """A cell as shown in `width` cells: figures in their widest form that fits; text cut with
+    an ellipsis, or from the start (keep_end)."""
     if not isinstance(cell, Text) or width is None:
         return cell
-    if isinstance(cell, TailText) and cell.cell_len > width:
-        keep = min(cell.keep, width - 1)
-        head = cell[: max(0, width - keep - 1)]
-        head.append("…")
-        head.append_text(cell[len(cell.plain) - keep :])
-        return head
+    if isinstance(cell, Figures):
+        return cell.shown(width)
     if keep_end and "\n" not in cell.plain and cell.cell_len > width:
-        return cell[len(cell.plain) - width :]
+        start = len(cell.plain) - width
+        if start > 0 and cell.plain[start - 1].isalnum():  # not mid-token: "03-02", not "6-03-02"
+            while start < len(cell.plain) and cell.plain[start].isalnum():
+                start += 1
+            start += start < len(cell.plain) - 1 and not cell.plain[start].isalnum()
+        return cell[start:]
     if cell.overflow is None:
         cell.overflow = "ellipsis"
     return cell
@@ -291,6 +351,12 @@ class PagedTable(DataTable):
         with self.app.batch_update():
             if reset or columns != self._columns or height != self._height:
                 self._rebuild(columns, rows, cursor_key, height)
+            elif self._figures_cut(rows) and self._fit(columns, rows) != self._shown:
+                # a figure grew past its column (a running run's counts): lay out again
+                marks = self.new_keys | ({k for k, _ in rows} - set(self.keys))
+                scroll_y = self.scroll_y
+                self._rebuild(columns, rows, self.cursor_key, height, marks)
+                self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False)
             else:
                 self._patching = True
                 try:
@@ -298,11 +364,20 @@ class PagedTable(DataTable):
                 finally:
                     self._patching = False
 
-    def _fit(self, columns: list[Column]) -> list[Shown]:
+    def _fit(self, columns: list[Column], rows: Sequence[RowData]) -> list[Shown]:
         width = self.size.width or self.app.size.width
         gutter = self.styles.scrollbar_size_vertical if self.styles.overflow_y != "hidden" else 0
         pad = 2 * self.cell_padding
-        return layout(columns, width - gutter - (1 + pad), pad)
+        return layout(columns, width - gutter - (1 + pad), pad, needs_of(columns, rows))
+
+    def _figures_cut(self, rows: list[RowData]) -> bool:
+        """Would a figure of these rows be cut in the columns shown (no whole form fits)?"""
+        for _, cells in rows:
+            for i, _, _, width, _ in self._shown:
+                cell = cells[i] if i < len(cells) else None
+                if isinstance(cell, Figures) and width is not None and cell.narrowest > width:
+                    return True
+        return False
 
     def _shown_cells(self, cells: Sequence[Text]) -> list[object]:
         return [fit_cell(cells[i], w, end) for i, _, _, w, end in self._shown if i < len(cells)]
@@ -315,7 +390,7 @@ class PagedTable(DataTable):
         height: int,
         marks: set[str] | None = None,
     ) -> None:
-        shown = self._fit(columns)
+        shown = self._fit(columns, rows)
         same_columns = columns == self._columns and shown == self._shown
         self.clear(columns=not same_columns)
         if not same_columns:
@@ -338,10 +413,9 @@ class PagedTable(DataTable):
 
     def on_resize(self, event: events.Resize) -> None:
         """Lay the columns out again for the new width (only when that changes what is shown)."""
-        if not self._columns or self._fit(self._columns) == self._shown:
+        rows = [(key, self._rows[key]) for key in self.keys]
+        if not self._columns or self._fit(self._columns, rows) == self._shown:
             return
-        keys = self.keys
-        rows = [(key, self._rows[key]) for key in keys]
         scroll_y = self.scroll_y
         with self.app.batch_update():
             self._rebuild(self._columns, rows, self.cursor_key, self._height, self.new_keys)
