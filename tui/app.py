@@ -173,7 +173,7 @@ class SyncdeckApp(App[int]):
     def action_command_palette(self) -> None:
         """Textual's palette, with enter waiting for the search typed before it."""
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(Palette(id="--command-palette"))
+            self.push_screen(Palette())  # no fixed id: the last one may still be going away
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

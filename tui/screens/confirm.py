@@ -12,9 +12,10 @@ from textual.widgets import Button, Static
 from core.text import clean
 
 from ..key_router import TypeAhead
+from .dismiss_once import DismissOnce
 
 
-class Confirm(TypeAhead, ModalScreen[bool]):
+class Confirm(DismissOnce, TypeAhead, ModalScreen[bool]):
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),

@@ -14,9 +14,10 @@ from textual.widgets import Input, Label
 
 from ..export import exports_dir, shown_dir
 from ..key_router import TypeAhead
+from .dismiss_once import DismissOnce
 
 
-class ExportPrompt(TypeAhead, ModalScreen[str | None]):
+class ExportPrompt(DismissOnce, TypeAhead, ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
 
     def __init__(self, default: str, what: str) -> None:

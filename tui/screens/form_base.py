@@ -18,6 +18,7 @@ from core.text import clean
 
 from ..key_router import TypeAhead
 from ..widgets.form_field import FormField
+from .dismiss_once import DismissOnce
 
 
 @dataclass
@@ -32,7 +33,7 @@ class Spec:
     disabled: bool = False
 
 
-class FormModal(TypeAhead, ModalScreen[str | None]):
+class FormModal(DismissOnce, TypeAhead, ModalScreen[str | None]):
     """Subclasses give `title_text`, `specs()`, `check(values)` and `save(values)`."""
 
     BINDINGS = [

@@ -9,8 +9,10 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from .dismiss_once import DismissOnce
 
-class HelpScreen(ModalScreen[None]):
+
+class HelpScreen(DismissOnce, ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close", id="help.close"),
     ]

@@ -11,9 +11,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from ..key_router import TypeAhead
+from .dismiss_once import DismissOnce
 
 
-class TextPrompt(TypeAhead, ModalScreen[str | None]):
+class TextPrompt(DismissOnce, TypeAhead, ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
     def __init__(self, title: str, hint: str, value: str = "", placeholder: str = "") -> None:

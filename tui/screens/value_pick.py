@@ -18,9 +18,10 @@ from core.errors import UserError
 from core.text import clean, plural
 
 from ..key_router import TypeAhead
+from .dismiss_once import DismissOnce
 
 
-class ValuePick(TypeAhead, ModalScreen[str | None]):
+class ValuePick(DismissOnce, TypeAhead, ModalScreen[str | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="pick.cancel"),
         Binding("ctrl+r", "retry", "Retry fetch", id="pick.retry"),
