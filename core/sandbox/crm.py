@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from .faults import Faults
+from .gone import QUIET_WHEN_GONE
 
 PLANS = ("gold", "silver", "gold", "silver", "bronze")
 
@@ -100,5 +101,6 @@ def crm_app(state: CrmState) -> Starlette:
             Route("/customers", customers),
             Route("/broken/html", html),
             Route("/broken/nodata", nodata),
-        ]
+        ],
+        exception_handlers=QUIET_WHEN_GONE,  # a client gone mid-body: no traceback
     )

@@ -4,17 +4,15 @@ GET /accounts?source_id= finds. An email containing 'reject' is refused with 422
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .faults import Faults
-
-Handler = Callable[[Request], Awaitable[Response]]
+from .gone import QUIET_WHEN_GONE
 
 
 class ErpState:
@@ -24,19 +22,6 @@ class ErpState:
         self.creates = 0
         self.updates = 0
         self._next = 1
-
-
-def quiet_when_gone(handler: Handler) -> Handler:
-    """A client that hangs up before its body arrived (a run cancelled, a timeout) is not an
-    error: no traceback in the demo's log; the answer (499, as nginx says it) goes nowhere."""
-
-    async def wrapped(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except ClientDisconnect:
-            return Response(status_code=499)
-
-    return wrapped
 
 
 def erp_app(state: ErpState) -> Starlette:
@@ -84,7 +69,8 @@ def erp_app(state: ErpState) -> Starlette:
 
     return Starlette(
         routes=[
-            Route("/accounts", quiet_when_gone(accounts), methods=["GET", "POST"]),
-            Route("/accounts/{id}", quiet_when_gone(account), methods=["GET", "PATCH"]),
-        ]
+            Route("/accounts", accounts, methods=["GET", "POST"]),
+            Route("/accounts/{id}", account, methods=["GET", "PATCH"]),
+        ],
+        exception_handlers=QUIET_WHEN_GONE,  # a client gone mid-body: no traceback
     )

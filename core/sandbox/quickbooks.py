@@ -31,6 +31,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .faults import Faults
+from .gone import QUIET_WHEN_GONE
 from .oauth import TokenIssuer
 
 REALM_ID = "9130351234567890"
@@ -254,5 +255,6 @@ def qbo_app(state: QboState) -> Starlette:
             Route(f"{base}/preferences", preferences),
             Route(f"{base}/customer", write, methods=["POST"]),
             Route(f"{base}/customer/{{id}}", read),
-        ]
+        ],
+        exception_handlers=QUIET_WHEN_GONE,  # a client gone mid-body: no traceback
     )

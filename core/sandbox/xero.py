@@ -29,6 +29,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .faults import Faults
+from .gone import QUIET_WHEN_GONE
 from .oauth import TokenIssuer
 
 TENANT_ID = "3f6c1a9e-5b2d-4e8f-9a7c-1d2e3f4a5b6c"
@@ -307,5 +308,6 @@ def xero_app(state: XeroState) -> Starlette:
             Route(f"{api}/Organisation", organisation),
             Route(f"{api}/Contacts", contacts, methods=["GET", "PUT", "POST"]),
             Route(f"{api}/Contacts/{{ContactID}}", contact, methods=["GET", "POST"]),
-        ]
+        ],
+        exception_handlers=QUIET_WHEN_GONE,  # a client gone mid-body: no traceback
     )

@@ -10,7 +10,18 @@ import time
 import httpx
 import pytest
 
-from core.sandbox import CrmState, ErpState, crm_app, erp_app, make_customers, serve
+from core.sandbox import (
+    CrmState,
+    ErpState,
+    QboState,
+    XeroState,
+    crm_app,
+    erp_app,
+    make_customers,
+    qbo_app,
+    serve,
+    xero_app,
+)  # fmt: skip
 
 
 class Grab(logging.Handler):
@@ -56,6 +67,35 @@ def test_a_client_gone_mid_body_logs_nothing(kind: str) -> None:
     errors = [r.getMessage() for r in grab.records if r.levelno >= logging.WARNING]
     assert errors == []
     assert erp.creates == 0 and erp.updates == 0
+
+
+def _token_post(client_id: str, secret: str) -> bytes:
+    import base64
+
+    basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    return (
+        f"POST {{path}} HTTP/1.1\r\nHost: x\r\nAuthorization: Basic {basic}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 300\r\n\r\n"
+        "grant_type=refresh_"
+    ).encode()
+
+
+@pytest.mark.parametrize("kind", ["xero", "quickbooks"])
+def test_an_oauth_sandbox_gone_mid_token_request_logs_nothing(kind: str) -> None:
+    """The same for the Xero and QuickBooks sandboxes' token endpoints (they read a form)."""
+    state = XeroState() if kind == "xero" else QboState()
+    app = xero_app(state) if kind == "xero" else qbo_app(state)  # type: ignore[arg-type]
+    path = "/connect/token" if kind == "xero" else "/oauth2/v1/tokens/bearer"
+    request = _token_post(state.issuer.client_id, state.issuer.client_secret)
+    grab = Grab()
+    with serve(app) as served:
+        logging.getLogger("uvicorn.error").addHandler(grab)
+        try:
+            _hang_up_mid_body(served.url, request.replace(b"{path}", path.encode()))
+            time.sleep(0.3)
+        finally:
+            logging.getLogger("uvicorn.error").removeHandler(grab)
+    assert [r.getMessage() for r in grab.records if r.levelno >= logging.WARNING] == []
 
 
 def test_the_crm_answers_a_client_that_left() -> None:
