@@ -165,3 +165,29 @@ async def test_the_service_form_shows_the_filters_help_whole(tmp_path, size) -> 
         lines = label.render_lines(label.region.reset_offset)
         drawn = " ".join("".join(s.text for s in line).strip() for line in lines)
         assert "total > 0" in drawn, drawn
+
+
+async def test_a_figure_that_grows_on_a_refresh_is_laid_out_again_not_cut(demo_db: str) -> None:
+    """The live refresh keeps the layout, except when a running run's counts outgrow their
+    column: then the columns are laid out again, the cursor where it was."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("v", "j")
+        await settle(pilot)
+        screen = logs_screen(app)
+        table = screen.table
+        key = table.cursor_key
+        before = table.columns["cusf"].width
+        store = await open_store(demo_db, create=False)
+        try:  # run #6 is still running: its counts grow a lot between two refreshes
+            grow = Counts(created=123_456, updated=7_890, skipped=45_678, failed=1_234)
+            await store.write_batch(Batch(run_id=6, run_counts=grow))
+        finally:
+            await store.close()
+        await screen._refresh(False)
+        await settle(pilot)
+        shown = table.get_cell("6", "cusf").plain
+        cell = table.value("6", "cusf")
+        assert isinstance(cell, Figures) and _whole(shown, *cell.values), shown
+        assert table.columns["cusf"].width > before and table.cursor_key == key

@@ -4,8 +4,10 @@ Dolphie's pattern: compare first, `update_cell` only where a value changed, remo
 new ones, all inside one `batch_update`; new rows are marked in the first column.
 
 Columns declared as `Col` (a priority, a minimum and a preferred width, or flex) are laid out to
-the table's width: the most important ones that fit are shown, in their declared order; the rest
-stay in the detail pane and the CSV export. The layout changes on resize only, never on a refresh.
+the table's width and to the values of the rows shown: the most important ones that fit are
+shown, in their declared order; the rest stay in the detail pane and the CSV export. Figures are
+never cut (tui/widgets/figures.py). The layout is made when the rows are replaced (a level, a
+page, a filter) or the terminal resized; a refresh keeps it, unless a figure outgrew its column.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple, Self
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -146,8 +149,9 @@ def needs_of(columns: Sequence[Column], rows: Sequence[RowData]) -> Needs:
             if isinstance(cell, Figures):
                 whole = max(whole, cell.narrowest)
             if isinstance(cell, Text):
-                full = max(full, max((Text(line).cell_len for line in cell.plain.split("\n")),
-                                     default=0))  # fmt: skip
+                plain = cell.plain
+                wide = cell.cell_len if "\n" not in plain else max(map(cell_len, plain.split("\n")))
+                full = max(full, wide)
         if rows:
             out[col[0]] = (whole, full)
     return out
