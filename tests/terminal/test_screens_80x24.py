@@ -14,6 +14,7 @@ from termkit import SYNCDECK, Tmux, private_env
 JUMP_HOST = {"NO_COLOR": "1", "TERM": "linux"}
 BADGE = re.compile(r"^ +(i INFO|▲ WARNING|✖ ERROR) ", re.M)
 RICH_COLOUR = re.compile(r"\x1b\[[0-9;]*[34]8;[25];")
+RUNS_HEADER = r"Status +Run +Service"  # Runs only; column widths follow their content
 
 
 def _open(tmux, store: Path, tmp: Path) -> Tmux:
@@ -24,8 +25,9 @@ def _open(tmux, store: Path, tmp: Path) -> Tmux:
 
 
 def _press(term: Tmux, key: str, until: str, what: str = "") -> str:
+    """Press `key`, then wait for `until` (a regular expression) on screen."""
     term.keys(key)
-    return term.wait_for(lambda s: until in s, 10, what or until)
+    return term.wait_for(lambda s: re.search(until, s) is not None, 10, what or until)
 
 
 def _escape(term: Tmux) -> None:
@@ -72,7 +74,7 @@ def test_log_view_levels_by_text(tmux, small_store: Path, tmp_path: Path) -> Non
 
 def test_runs_and_the_drill_down_at_80x24(tmux, live_store: Path, tmp_path: Path) -> None:
     term = _open(tmux, live_store, tmp_path)
-    runs = _press(term, "v", "Status         Run")
+    runs = _press(term, "v", RUNS_HEADER)
     _essentials(runs)
     assert re.search(r"(✔ success|◐ partial) +#\d+ +demo-crm-to-er", runs)  # newest first
     shown = set(re.findall(r"^ +(✔ success|◐ partial|✖ failed|▶ running|… queued|⊘ cancelled"
@@ -98,7 +100,7 @@ def test_runs_and_the_drill_down_at_80x24(tmux, live_store: Path, tmp_path: Path
         _escape(term)
     crumbs = term.screen()
     assert "1:Runs ›" in crumbs
-    back = _press(term, "1", "Status         Run", "crumb 1 jumps back to Runs")
+    back = _press(term, "1", RUNS_HEADER, "crumb 1 jumps back to Runs")
     assert "demo-crm-to-er" in back
 
 
